@@ -1,0 +1,3 @@
+from calm_voice.cli import main
+
+raise SystemExit(main())

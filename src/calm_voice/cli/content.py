@@ -1,0 +1,31 @@
+"""`calm-voice content check FILE`: validate a guide and report every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from calm_voice.guide import check_guide
+
+
+def register(sub: Any) -> None:
+    content = sub.add_parser("content", help="check guide content files")
+    actions = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="validate a guide file against the schema")
+    check.add_argument("file", type=Path, help="the guide YAML file")
+    check.set_defaults(func=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    data, problems = check_guide(args.file)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found in {args.file}.", file=sys.stderr)
+        return 1
+    assert data is not None
+    steps = sum(len(part["steps"]) for part in data["parts"])
+    print(f"{args.file}: OK — {len(data['parts'])} parts, {steps} steps.")
+    return 0

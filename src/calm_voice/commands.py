@@ -1,0 +1,105 @@
+"""Command vocabularies per language: the recogniser's grammar, and text → Command."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from calm_voice import paths
+from calm_voice.errors import GuideError
+from calm_voice.events import Command, CommandKind
+
+UNKNOWN_WORD = "[unk]"
+# Said alone while a reflection is open, these steer rather than being written down.
+DICTATION_CONTROLS = frozenset({
+    CommandKind.FINISH_ENTRY, CommandKind.SCRATCH_THAT, CommandKind.NEXT, CommandKind.STOP,
+    CommandKind.PREVIOUS, CommandKind.REPEAT, CommandKind.PAUSE, CommandKind.REFLECT,
+})
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straight apostrophes, no punctuation, single spaces."""
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    language: str
+    phrases: dict[str, Command]
+    """Every grammar phrase, normalised, with the command it means."""
+    confusions: dict[str, Command]
+    """Mishearings accepted in free text only."""
+
+    def grammar(self) -> list[str]:
+        """Phrases for Vosk grammar mode; `[unk]` soaks up everything else."""
+        return [*sorted(self.phrases), UNKNOWN_WORD]
+
+    def match(self, text: str, *, strict: bool = True) -> Command | None:
+        """The command for a whole utterance, or None.
+
+        strict: only exact grammar phrases (command mode). Otherwise known mishearings count too.
+        """
+        said = normalise(text)
+        if not said or UNKNOWN_WORD.strip("[]") in said.split():
+            return None
+        found = self.phrases.get(said)
+        if found is None and not strict:
+            found = self.confusions.get(said)
+        if found is None:
+            return None
+        return Command(found.kind, found.number, source="voice", heard=text)
+
+    def match_dictation_control(self, text: str) -> Command | None:
+        """A command said alone during a reflection ("I'm done", "scratch that")."""
+        found = self.match(text, strict=False)
+        return found if found and found.kind in DICTATION_CONTROLS else None
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise GuideError(f"The command vocabulary {path} does not exist.",
+                         "Reinstall calm-voice or choose a language that has one.") from exc
+    except (OSError, yaml.YAMLError) as exc:
+        raise GuideError(f"The command vocabulary {path} cannot be read ({exc}).",
+                         "Fix the file; each command needs a list of phrases.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("commands"), dict):
+        raise GuideError(f"The command vocabulary {path} has no 'commands' mapping.",
+                         "Fix the file; each command needs a list of phrases.")
+    return data
+
+
+def load_vocabulary(language: str = "en", content_dir: Path | None = None) -> Vocabulary:
+    path = (content_dir or paths.content_dir()) / f"commands.{language}.yaml"
+    data = _load_yaml(path)
+    phrases: dict[str, Command] = {}
+    confusions: dict[str, Command] = {}
+    try:
+        for name, said in data["commands"].items():
+            for phrase in said:
+                phrases[normalise(phrase)] = Command(CommandKind(name))
+        numbers: dict[str, int] = dict(data.get("numbers") or {})
+        sloppy_numbers = {**numbers, **(data.get("number_confusions") or {})}
+        for name, templates in (data.get("goto") or {}).items():
+            kind = CommandKind(name)
+            for template in templates:
+                for word, n in sloppy_numbers.items():
+                    target = phrases if word in numbers else confusions
+                    target[normalise(template.format(n=word))] = Command(kind, int(n))
+                    confusions[normalise(template.format(n=n))] = Command(kind, int(n))
+        for name, heard in (data.get("confusions") or {}).items():
+            for phrase in heard:
+                confusions.setdefault(normalise(phrase), Command(CommandKind(name)))
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise GuideError(f"The command vocabulary {path} has a bad entry ({exc}).",
+                         "Each command must be one of: "
+                         + ", ".join(k.value for k in CommandKind) + ".") from exc
+    return Vocabulary(language=str(data.get("language", language)), phrases=phrases,
+                      confusions=confusions)

@@ -1,0 +1,143 @@
+"""Frozen settings, loaded once from the YAML config file and the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from calm_voice import paths
+from calm_voice.errors import ConfigError
+
+DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    input_device: str | int | None = None
+    """Microphone: PortAudio index or a part of its name; None is the system default."""
+    output_device: str | int | None = None
+    """Speaker: PortAudio index or a part of its name; None is the system default."""
+    capture_rate: int = 16000
+    """Rate the recogniser wants; capture resamples when the device cannot do it."""
+    block_ms: int = 20
+    """Playback and capture block; stop takes effect within one block."""
+
+
+@dataclass(frozen=True)
+class SpeakerSettings:
+    rate: int = 165
+    """Words per minute."""
+    volume: float = 1.0
+    """0.0 to 1.0."""
+    voice: str | None = None
+    """espeak-ng voice id or name; None picks one for the guide's language."""
+    lookahead: bool = True
+    """Synthesise the next sentence and step ahead of time."""
+
+
+@dataclass(frozen=True)
+class RecognizerSettings:
+    model: str | None = None
+    """Model name under models/ or a path; None uses CALM_VOICE_MODEL or the default."""
+    language: str = "en"
+    """Language of the command vocabulary (content/commands.<lang>.yaml)."""
+    endpoint_silence: float = 0.5
+    """Seconds of trailing silence that end a short command."""
+    endpoint_silence_long: float = 1.0
+    """Seconds of trailing silence that end a longer utterance."""
+
+
+@dataclass(frozen=True)
+class JournalSettings:
+    keep_audio: bool = True
+    """Keep each entry's audio beside the database, for replay."""
+    silence_timeout: float = 45.0
+    """Seconds of silence that close an open reflection."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    speaker: SpeakerSettings = field(default_factory=SpeakerSettings)
+    recognizer: RecognizerSettings = field(default_factory=RecognizerSettings)
+    journal: JournalSettings = field(default_factory=JournalSettings)
+    guide_path: Path = field(default_factory=paths.default_guide_path)
+    data_dir: Path = field(default_factory=paths.data_dir)
+    models_dir: Path = field(default_factory=paths.models_dir)
+
+    @property
+    def journal_db(self) -> Path:
+        return self.data_dir / "journal.sqlite3"
+
+    @property
+    def journal_audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    @property
+    def state_file(self) -> Path:
+        return self.data_dir / "state.json"
+
+
+_SECTIONS = {
+    "audio": AudioSettings,
+    "speaker": SpeakerSettings,
+    "recognizer": RecognizerSettings,
+    "journal": JournalSettings,
+}
+
+
+def _section(name: str, cls: type, raw: Any, source: Path) -> Any:
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"In {source}, '{name}' should be a mapping of settings.",
+                          "Fix or delete the file to use the defaults.")
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(
+            f"In {source}, '{name}' has unknown setting(s): {', '.join(unknown)}.",
+            f"Known settings are: {', '.join(sorted(known))}.",
+        )
+    return cls(**raw)
+
+
+def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
+    """Read the YAML config (if any), then apply overrides like speaker__rate=150."""
+    source = config_path or paths.config_file()
+    raw: dict[str, Any] = {}
+    if source.exists():
+        try:
+            loaded = yaml.safe_load(source.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"The settings file {source} cannot be read ({exc}).",
+                              "Fix or delete the file to use the defaults.") from exc
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"The settings file {source} is not a mapping of settings.",
+                              "Fix or delete the file to use the defaults.")
+        raw = loaded or {}
+    top: dict[str, Any] = {
+        name: _section(name, cls, raw.get(name), source) for name, cls in _SECTIONS.items()
+    }
+    if "guide" in raw:
+        top["guide_path"] = Path(str(raw["guide"])).expanduser()
+    settings = Settings(**top)
+    return apply_overrides(settings, **overrides)
+
+
+def apply_overrides(settings: Settings, **overrides: Any) -> Settings:
+    """Apply `section__name=value` pairs; None values are ignored (an unset CLI flag)."""
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if "__" in key:
+            section_name, name = key.split("__", 1)
+            section = replace(getattr(settings, section_name), **{name: value})
+            settings = replace(settings, **{section_name: section})
+        else:
+            settings = replace(settings, **{key: value})
+    return settings

@@ -1,0 +1,187 @@
+"""The guide: content YAML → frozen Guide/Part/Step/Prompt, validated against a JSON schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from calm_voice.errors import GuideError, UnknownStepError
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    part_id: str
+    sentences: tuple[str, ...]
+    prompts: tuple[Prompt, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Guide:
+    id: str
+    language: str
+    title: str
+    parts: tuple[Part, ...]
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for part in self.parts for step in part.steps)
+
+    def index_of(self, step_id: str) -> int:
+        for index, step in enumerate(self.steps):
+            if step.id == step_id:
+                return index
+        known = ", ".join(step.id for step in self.steps)
+        raise UnknownStepError(f"There is no step called '{step_id}'.", f"Steps are: {known}.")
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self.index_of(step_id)]
+
+    def part_of(self, step: Step) -> Part:
+        return next(part for part in self.parts if part.id == step.part_id)
+
+    def reason_index(self, number: int) -> int | None:
+        """Index of the Nth step of the 'reasons' part (1-based), if there is one."""
+        part = next((p for p in self.parts if p.id == "reasons"), None)
+        if part is None or not 1 <= number <= len(part.steps):
+            return None
+        return self.index_of(part.steps[number - 1].id)
+
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        for step in self.steps:
+            for prompt in step.prompts:
+                if prompt.id == prompt_id:
+                    return prompt
+        return None
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("calm_voice").joinpath("schema/guide.schema.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+def _line_of(node: yaml.Node, path: Iterator[str | int]) -> int:
+    """1-based line of the YAML node at a JSON path, or of its nearest existing parent."""
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            match = node.value[key]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+    return node.start_mark.line + 1
+
+
+def _field_name(path: list[str | int]) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out or "(top level)"
+
+
+def check_guide(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    """Parse and validate; returns the data and every problem as 'file:line: field: message'."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [f"{path}: the guide file does not exist"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"{path}: the guide file cannot be read ({exc})"]
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return None, [f"{path}:{line}: (yaml): not valid YAML ({getattr(exc, 'problem', exc)})"]
+    if node is None or not isinstance(data, dict):
+        return None, [f"{path}:1: (top level): the guide must be a mapping with parts and steps"]
+    problems = []
+    validator = jsonschema.Draft202012Validator(_schema())
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        where = list(error.absolute_path)
+        problems.append(f"{path}:{_line_of(node, iter(where))}: {_field_name(where)}: "
+                        f"{error.message}")
+    if not problems:
+        problems = _duplicate_ids(path, node, data)
+    return data, problems
+
+
+def _duplicate_ids(path: Path, node: yaml.Node, data: dict[str, Any]) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    for p, part in enumerate(data["parts"]):
+        for s, step in enumerate(part["steps"]):
+            ids = [(["parts", p, "steps", s, "id"], step["id"])]
+            ids += [(["parts", p, "steps", s, "prompts", q, "id"], prompt["id"])
+                    for q, prompt in enumerate(step["prompts"])]
+            for where, value in ids:
+                if value in seen:
+                    problems.append(f"{path}:{_line_of(node, iter(where))}: {_field_name(where)}: "
+                                    f"id '{value}' is already used by {seen[value]}")
+                else:
+                    seen[value] = _field_name(where)
+    return problems
+
+
+def load_guide(path: Path) -> Guide:
+    data, problems = check_guide(path)
+    if problems or data is None:
+        shown = "\n  ".join(problems[:10])
+        more = f"\n  …and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise GuideError(
+            f"The guide file has problems:\n  {shown}{more}\n",
+            f"Fix them, or check it with: calm-voice content check {path}",
+        )
+    return Guide(
+        id=data["id"],
+        language=data["language"],
+        title=data["title"],
+        parts=tuple(
+            Part(
+                id=part["id"],
+                title=part["title"],
+                steps=tuple(
+                    Step(
+                        id=step["id"],
+                        title=step["title"],
+                        part_id=part["id"],
+                        sentences=tuple(step["sentences"]),
+                        prompts=tuple(Prompt(p["id"], p["text"]) for p in step["prompts"]),
+                    )
+                    for step in part["steps"]
+                ),
+            )
+            for part in data["parts"]
+        ),
+    )
