@@ -8,11 +8,13 @@ from enum import Enum
 from calm_voice.events import Command, CommandKind, Final
 from calm_voice.guide import Guide
 
+
 class Mode(Enum):
     IDLE = "idle"  # nothing playing; voice commands are heard
     PLAYING = "playing"  # a step is being read aloud
     PAUSED = "paused"  # a step is paused mid-way
     REFLECTING = "reflecting"  # a prompt is asked and the answer is being taken down
+
 
 @dataclass(frozen=True)
 class SessionState:
@@ -25,15 +27,18 @@ class SessionState:
     entry_words: int = 0
     reflect_after_step: bool = True
 
+
 # Events from the engines (commands come from keys and voice as `Command`).
 @dataclass(frozen=True)
 class SentenceStarted:
     step: int
     sentence: int
 
+
 @dataclass(frozen=True)
 class StepFinished:
     step: int
+
 
 @dataclass(frozen=True)
 class PromptAsked:
@@ -42,17 +47,21 @@ class PromptAsked:
     step: int
     prompt: int
 
+
 @dataclass(frozen=True)
 class Dictated:
     """A finished utterance while reflecting."""
 
     final: Final
 
+
 @dataclass(frozen=True)
 class SilenceTimeout:
     """Nothing was said for the configured time while reflecting."""
 
+
 Event = Command | SentenceStarted | StepFinished | PromptAsked | Dictated | SilenceTimeout
+
 
 # Effects the session loop carries out.
 @dataclass(frozen=True)
@@ -60,39 +69,48 @@ class PlayStep:
     step: int
     sentence: int = 0
 
+
 @dataclass(frozen=True)
 class StopSpeech:
     pass
+
 
 @dataclass(frozen=True)
 class PauseSpeech:
     pass
 
+
 @dataclass(frozen=True)
 class ResumeSpeech:
     pass
 
+
 @dataclass(frozen=True)
 class Announce:
     text: str
+
 
 @dataclass(frozen=True)
 class AskPrompt:
     step: int
     prompt: int
 
+
 @dataclass(frozen=True)
 class OpenEntry:
     step_id: str
     prompt_id: str
 
+
 @dataclass(frozen=True)
 class AddUtterance:
     final: Final
 
+
 @dataclass(frozen=True)
 class RemoveLastUtterance:
     pass
+
 
 @dataclass(frozen=True)
 class CloseEntry:
@@ -101,31 +119,52 @@ class CloseEntry:
     utterances: int
     words: int
 
+
 @dataclass(frozen=True)
 class SavePosition:
     step_id: str
+
 
 @dataclass(frozen=True)
 class AdjustVoice:
     rate_delta: int = 0
     volume_delta: float = 0.0
 
+
 @dataclass(frozen=True)
 class ShowHelp:
     pass
+
 
 @dataclass(frozen=True)
 class Quit:
     pass
 
-Effect = (PlayStep | StopSpeech | PauseSpeech | ResumeSpeech | Announce | AskPrompt | OpenEntry
-          | AddUtterance | RemoveLastUtterance | CloseEntry | SavePosition | AdjustVoice
-          | ShowHelp | Quit)
+
+Effect = (
+    PlayStep
+    | StopSpeech
+    | PauseSpeech
+    | ResumeSpeech
+    | Announce
+    | AskPrompt
+    | OpenEntry
+    | AddUtterance
+    | RemoveLastUtterance
+    | CloseEntry
+    | SavePosition
+    | AdjustVoice
+    | ShowHelp
+    | Quit
+)
 
 RATE_STEP = 20
 VOLUME_STEP = 0.15
-HELP_TEXT = ("You can say: next, back, repeat, pause, continue, stop, where am I, reflect, "
-             "go to reason three, louder, softer, faster or slower.")
+HELP_TEXT = (
+    "You can say: next, back, repeat, pause, continue, stop, where am I, reflect, "
+    "go to reason three, louder, softer, faster or slower."
+)
+
 
 def _close_entry(state: SessionState) -> tuple[SessionState, list[Effect]]:
     if not state.entry_open:
@@ -134,12 +173,14 @@ def _close_entry(state: SessionState) -> tuple[SessionState, list[Effect]]:
     closed = replace(state, entry_open=False, entry_utterances=0, entry_words=0)
     return closed, effects
 
+
 def _go_to(state: SessionState, guide: Guide, index: int) -> tuple[SessionState, list[Effect]]:
     state, effects = _close_entry(state)
     effects.append(StopSpeech())
     state = replace(state, step=index, sentence=0, prompt=0, mode=Mode.PLAYING)
     effects += [SavePosition(guide.steps[index].id), PlayStep(index, 0)]
     return state, effects
+
 
 def where_am_i(state: SessionState, guide: Guide) -> str:
     step = guide.steps[state.step]
@@ -149,7 +190,10 @@ def where_am_i(state: SessionState, guide: Guide) -> str:
         where += f", in {part.title}"
     return where + "."
 
-def transition(state: SessionState, event: Event, guide: Guide) -> tuple[SessionState, list[Effect]]:
+
+def transition(
+    state: SessionState, event: Event, guide: Guide
+) -> tuple[SessionState, list[Effect]]:
     """Decide what happens next. Pure: same inputs, same outputs."""
     if isinstance(event, Command):
         return _on_command(state, event, guide)
@@ -174,15 +218,21 @@ def transition(state: SessionState, event: Event, guide: Guide) -> tuple[Session
         if not state.entry_open or not event.final.text.strip():
             return state, []
         words = len(event.final.text.split())
-        return (replace(state, entry_utterances=state.entry_utterances + 1,
-                        entry_words=state.entry_words + words),
-                [AddUtterance(event.final)])
+        return (
+            replace(
+                state,
+                entry_utterances=state.entry_utterances + 1,
+                entry_words=state.entry_words + words,
+            ),
+            [AddUtterance(event.final)],
+        )
     if isinstance(event, SilenceTimeout):
         if state.mode is not Mode.REFLECTING:
             return state, []
         closed, effects = _close_entry(state)
         return replace(closed, mode=Mode.IDLE), effects
     return state, []
+
 
 def _ask(state: SessionState, guide: Guide, prompt: int) -> tuple[SessionState, list[Effect]]:
     state, effects = _close_entry(state)
@@ -191,14 +241,19 @@ def _ask(state: SessionState, guide: Guide, prompt: int) -> tuple[SessionState, 
     effects += [StopSpeech(), AskPrompt(state.step, prompt)]
     return replace(state, mode=Mode.REFLECTING, prompt=prompt, sentence=0), effects
 
-def _on_command(state: SessionState, cmd: Command, guide: Guide) -> tuple[SessionState, list[Effect]]:
+
+def _on_command(
+    state: SessionState, cmd: Command, guide: Guide
+) -> tuple[SessionState, list[Effect]]:
     kind = cmd.kind
     last = len(guide.steps) - 1
     if kind is CommandKind.NEXT:
         if state.step >= last:
             closed, effects = _close_entry(state)
-            return (replace(closed, mode=Mode.IDLE),
-                    [*effects, StopSpeech(), Announce("That was the last step of the guide.")])
+            return (
+                replace(closed, mode=Mode.IDLE),
+                [*effects, StopSpeech(), Announce("That was the last step of the guide.")],
+            )
         return _go_to(state, guide, state.step + 1)
     if kind is CommandKind.PREVIOUS:
         if state.step == 0:
@@ -251,6 +306,7 @@ def _on_command(state: SessionState, cmd: Command, guide: Guide) -> tuple[Sessio
         return replace(closed, mode=Mode.IDLE), [*effects, StopSpeech(), Quit()]
     return state, []
 
+
 def _resume(state: SessionState, guide: Guide) -> tuple[SessionState, list[Effect]]:
     if state.mode is Mode.PAUSED:
         return replace(state, mode=Mode.PLAYING), [ResumeSpeech()]
@@ -260,7 +316,10 @@ def _resume(state: SessionState, guide: Guide) -> tuple[SessionState, list[Effec
     playing = replace(closed, mode=Mode.PLAYING)
     return playing, [*effects, StopSpeech(), PlayStep(state.step, state.sentence)]
 
-def _goto_number(state: SessionState, cmd: Command, guide: Guide) -> tuple[SessionState, list[Effect]]:
+
+def _goto_number(
+    state: SessionState, cmd: Command, guide: Guide
+) -> tuple[SessionState, list[Effect]]:
     total = len(guide.steps)
     number = cmd.number or 0
     if cmd.kind is CommandKind.GOTO_REASON:

@@ -1,0 +1,29 @@
+"""The remembered place in the guide, kept in a small JSON file apart from the journal."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from calm_voice.errors import CalmVoiceError
+from calm_voice.guide import Guide
+
+
+def load_position(state_file: Path, guide: Guide) -> int:
+    """Index of the remembered step, or 0 when there is none or it no longer exists."""
+    try:
+        data = json.loads(state_file.read_text(encoding="utf-8"))
+        if data.get("guide") == guide.id:
+            return guide.index_of(str(data.get("step")))
+    except (OSError, ValueError, AttributeError, CalmVoiceError):
+        pass  # no file, a damaged one, or a step the guide no longer has: start at the beginning
+    return 0
+
+
+def save_position(state_file: Path, guide: Guide, step_id: str) -> None:
+    """Write atomically so a crash mid-write never leaves a broken file."""
+    state_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = state_file.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"guide": guide.id, "step": step_id}), encoding="utf-8")
+    os.replace(tmp, state_file)
