@@ -44,7 +44,7 @@ class PulseServer:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def apply_to_environ(self) -> dict[str, str | None]:
-        """Point this process (sounddevice / ALSA pulse plugin) at the server; returns old values."""
+        """Point this process (sounddevice via the ALSA pulse plugin) here; returns old values."""
         old = {k: os.environ.get(k) for k in ("PULSE_SERVER", "PULSE_RUNTIME_PATH",
                                              "PULSE_SINK", "PULSE_SOURCE")}
         for key in old:

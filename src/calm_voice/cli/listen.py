@@ -1,9 +1,132 @@
-"""Sub-command module; filled in by its owner."""
+"""`calm-voice listen`: the same hands-free session as the TUI, printed as plain lines."""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import signal
+import sys
+import threading
+from datetime import datetime
+from typing import Any, TextIO
+
+from calm_voice.cli import settings_from
+from calm_voice.events import Command, CommandKind, Final, Partial
+from calm_voice.guide import Guide, load_guide
+from calm_voice.pipeline import build_services
+from calm_voice.session import Mode, SessionState
 
 
 def register(sub: Any) -> None:
-    pass
+    listen = sub.add_parser(
+        "listen", help="run hands-free without the screen (plain lines; type commands too)",
+        description="Reads the guide aloud and follows spoken commands, printing what it heard "
+                    "and did. You can also type a command (next, back, repeat, stop, …) and "
+                    "press Enter. Ctrl-C ends it.")
+    listen.add_argument("--from", dest="from_step", metavar="STEP",
+                        help="start at this step id (e.g. reason-3) instead of where you left off")
+    listen.add_argument("--no-voice", action="store_true",
+                        help="do not use the microphone; typed commands only")
+    listen.add_argument("--quiet-start", action="store_true",
+                        help="wait for a command instead of starting to read at once")
+    listen.set_defaults(func=run_listen)
+
+
+class PrintSink:
+    """Prints one plain line per thing worth knowing; safe to call from any thread."""
+
+    def __init__(self, guide: Guide, out: TextIO = sys.stdout) -> None:
+        self.guide = guide
+        self.out = out
+        self.quit = threading.Event()
+        self._lock = threading.Lock()
+        self._last: SessionState | None = None
+
+    def _line(self, text: str) -> None:
+        with self._lock:
+            self.out.write(f"{datetime.now():%H:%M:%S}  {text}\n")
+            self.out.flush()
+
+    def on_state(self, state: SessionState) -> None:
+        last, self._last = self._last, state
+        step = self.guide.steps[state.step]
+        if last is None or (last.step, last.mode) != (state.step, state.mode):
+            if state.mode is Mode.PLAYING:
+                self._line(f"reading: step {state.step + 1}, {step.title}")
+            elif state.mode is Mode.PAUSED:
+                self._line("paused")
+            elif state.mode is Mode.IDLE:
+                self._line(f"ready at step {state.step + 1}, {step.title}")
+
+    def on_heard(self, heard: Partial | Final) -> None:
+        if isinstance(heard, Final) and heard.text.strip():
+            self._line(f"heard: {heard.text}")
+
+    def on_command(self, command: Command, ignored_reason: str = "") -> None:
+        label = command.kind.value.replace("_", " ")
+        if command.number is not None:
+            label += f" {command.number}"
+        if ignored_reason:
+            self._line(f"ignored: {label} ({ignored_reason})")
+        else:
+            self._line(f"command: {label}")
+
+    def on_say(self, text: str) -> None:
+        self._line(f"saying: {text}")
+
+    def on_level(self, dbfs: float) -> None:
+        pass
+
+    def on_listening(self, status: str) -> None:
+        self._line(f"microphone: {status}")
+
+    def on_notice(self, text: str, severity: str = "information") -> None:
+        self._line(f"{'note' if severity == 'information' else severity}: {text}")
+
+    def on_entry_saved(self, entry_id: int, utterances: int, words: int) -> None:
+        self._line(f"saved journal entry {entry_id}: {words} words")
+
+    def on_help(self) -> None:
+        pass
+
+    def on_quit(self) -> None:
+        self.quit.set()
+
+
+def _read_typed_commands(loop: Any, vocabulary: Any) -> None:
+    for line in sys.stdin:
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in ("quit", "exit", "q"):
+            loop.submit(Command(CommandKind.QUIT))
+            return
+        command = vocabulary.match(text, strict=False)
+        if command is None:
+            print(f"Not a command: {text!r}. Try: next, back, repeat, pause, stop, help.",
+                  flush=True)
+        else:
+            loop.submit(Command(command.kind, command.number, source="key", heard=text))
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    guide = load_guide(settings.guide_path)
+    start = guide.index_of(args.from_step) if args.from_step else None
+    sink = PrintSink(guide)
+    loop = build_services(settings, sink, guide, voice=not args.no_voice)
+    if start is not None:
+        loop.submit(Command(CommandKind.GOTO_STEP, start + 1))
+    elif not args.quiet_start:
+        loop.submit(Command(CommandKind.RESUME))
+    signal.signal(signal.SIGTERM, lambda *_: sink.quit.set())
+    loop.start()
+    threading.Thread(target=_read_typed_commands, args=(loop, loop.vocabulary),
+                     daemon=True, name="calm-stdin").start()
+    try:
+        while not sink.quit.wait(0.2):
+            if loop.wait(0):
+                break
+    except KeyboardInterrupt:
+        pass
+    loop.stop()
+    return 0
