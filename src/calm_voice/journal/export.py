@@ -1,0 +1,95 @@
+"""The journal as Markdown (grouped by the guide's parts and steps) or as complete JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from calm_voice.guide import Guide
+from calm_voice.journal.records import EntryDetail, UtteranceRecord, local_time, short_time
+from calm_voice.journal.schema import SCHEMA_VERSION
+
+
+def _utterance_line(utterance: UtteranceRecord) -> str:
+    line = f"- **{local_time(utterance.created).strftime('%H:%M:%S')}** {utterance.text}"
+    if utterance.original_text is not None:
+        line += f" *(corrected; first heard as: “{utterance.original_text}”)*"
+    return line
+
+
+def _entry_block(entry: EntryDetail, guide: Guide | None) -> list[str]:
+    prompt = guide.prompt(entry.prompt) if guide else None
+    lines = [f"#### {short_time(entry.created)}", ""]
+    if prompt is not None:
+        lines += [f"> *{prompt.text}*", ""]
+    elif entry.prompt:
+        lines += [f"> *({entry.prompt})*", ""]
+    lines += [_utterance_line(u) for u in entry.utterances] or ["- *(nothing was said)*"]
+    return [*lines, ""]
+
+
+def to_markdown(entries: Sequence[EntryDetail], guide: Guide | None) -> str:
+    """Every entry, oldest first within each step, under its guide part and step."""
+    title = guide.title if guide else "calm-voice"
+    exported = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    out = [f"# Journal: {title}", "",
+           f"Exported {exported}. {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}.", ""]
+    by_step: dict[str, list[EntryDetail]] = {}
+    for entry in sorted(entries, key=lambda e: e.id):
+        by_step.setdefault(entry.step, []).append(entry)
+    placed: set[str] = set()
+    for part in guide.parts if guide else ():
+        steps = [step for step in part.steps if step.id in by_step]
+        if not steps:
+            continue
+        out += [f"## {part.title}", ""]
+        for step in steps:
+            out += [f"### {step.title}", ""]
+            for entry in by_step[step.id]:
+                out += _entry_block(entry, guide)
+            placed.add(step.id)
+    others = [step_id for step_id in by_step if step_id not in placed]
+    if others:
+        out += ["## Other entries", ""]
+        for step_id in others:
+            out += [f"### {step_id}", ""]
+            for entry in by_step[step_id]:
+                out += _entry_block(entry, guide)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _utterance_dict(utterance: UtteranceRecord) -> dict[str, Any]:
+    return {
+        "id": utterance.id, "created": utterance.created, "text": utterance.text,
+        "original_text": utterance.original_text, "edited": utterance.edited,
+        "start": utterance.start, "end": utterance.end, "confidence": utterance.confidence,
+        "has_audio": utterance.has_audio,
+        "words": [{"word": w.word, "start": w.start, "end": w.end, "conf": w.conf}
+                  for w in utterance.words],
+    }
+
+
+def to_json(entries: Sequence[EntryDetail], audio_dir: Path, guide: Guide | None = None) -> str:
+    """Everything stored, plus the guide's titles and prompt texts when the guide is known."""
+    steps = {step.id: step for step in guide.steps} if guide else {}
+    items = []
+    for entry in entries:
+        step = steps.get(entry.step)
+        prompt = guide.prompt(entry.prompt) if guide else None
+        items.append({
+            "id": entry.id, "created": entry.created, "closed": entry.closed,
+            "guide": entry.guide, "step": entry.step,
+            "step_title": step.title if step else None,
+            "part_title": guide.part_of(step).title if guide and step else None,
+            "prompt": entry.prompt, "prompt_text": prompt.text if prompt else None,
+            "language": entry.language, "model": entry.model,
+            "audio_file": str(audio_dir / entry.audio_file) if entry.audio_file else None,
+            "utterances": [_utterance_dict(u) for u in entry.utterances],
+        })
+    document = {"format": "calm-voice-journal", "schema_version": SCHEMA_VERSION,
+                "exported": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "entries": items}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,109 @@
+"""The journal's tables, its FTS5 index, and the migrations that bring any older file up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from calm_voice.errors import JournalError
+
+SCHEMA_VERSION = 1
+"""Stored in PRAGMA user_version; bump it and append a migration to change the schema."""
+
+_V1 = """
+CREATE TABLE entries (
+    id          INTEGER PRIMARY KEY,
+    created     TEXT NOT NULL,
+    closed      TEXT,
+    guide       TEXT NOT NULL,
+    step        TEXT NOT NULL,
+    prompt      TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    model       TEXT NOT NULL,
+    audio_file  TEXT,
+    audio_rate  INTEGER
+);
+CREATE INDEX entries_step ON entries(step, id);
+
+CREATE TABLE utterances (
+    id             INTEGER PRIMARY KEY,
+    entry_id       INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    created        TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    original_text  TEXT,
+    edited         TEXT,
+    words          TEXT NOT NULL,
+    word_count     INTEGER NOT NULL,
+    confidence     REAL NOT NULL,
+    start          REAL NOT NULL,
+    "end"          REAL NOT NULL,
+    audio_start    REAL,
+    audio_offset   INTEGER,
+    audio_samples  INTEGER
+);
+CREATE INDEX utterances_entry ON utterances(entry_id, id);
+
+CREATE VIRTUAL TABLE utterance_fts USING fts5(
+    text, content='utterances', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER utterances_ai AFTER INSERT ON utterances BEGIN
+    INSERT INTO utterance_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER utterances_ad AFTER DELETE ON utterances BEGIN
+    INSERT INTO utterance_fts(utterance_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER utterances_au AFTER UPDATE OF text ON utterances BEGIN
+    INSERT INTO utterance_fts(utterance_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO utterance_fts(rowid, text) VALUES (new.id, new.text);
+END;
+"""
+
+
+def _to_v1(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V1):
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1,)
+"""MIGRATIONS[n] takes a file at version n to version n + 1."""
+
+
+def version_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the file to SCHEMA_VERSION in one transaction; returns the version it started at."""
+    start = version_of(conn)
+    if start > SCHEMA_VERSION:
+        raise JournalError(
+            f"The journal was written by a newer calm-voice (format {start}, this one reads "
+            f"up to {SCHEMA_VERSION}).",
+            "Update calm-voice to read it; the file was left untouched.",
+        )
+    if start == SCHEMA_VERSION:
+        return start
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if version_of(conn) == start:  # another process may have migrated while we waited
+            for step in MIGRATIONS[start:]:
+                step(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return start
+
+
+def _split(script: str) -> list[str]:
+    """Statements of a DDL script, keeping trigger bodies whole."""
+    statements: list[str] = []
+    current: list[str] = []
+    for line in script.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if sqlite3.complete_statement(text):
+            statements.append(text)
+            current = []
+    return statements

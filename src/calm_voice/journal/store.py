@@ -1,0 +1,347 @@
+"""JournalStore: the spoken journal in SQLite (WAL, synchronous=FULL, FTS5) plus per-entry audio.
+
+Threading: a store owns one sqlite3 connection, usable only by the thread that created the store
+(sqlite3 enforces it). The session loop thread owns one; each UI worker opens its own.
+Every write commits before it returns, so a crash loses at most the utterance being spoken.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Concatenate, ParamSpec, TypeVar
+
+from calm_voice import paths
+from calm_voice.config import Settings
+from calm_voice.errors import DataDirError, JournalError
+from calm_voice.events import Final
+from calm_voice.guide import Guide
+from calm_voice.journal import audio as audio_files
+from calm_voice.journal import export, failures, queries, schema
+from calm_voice.journal.records import Clip, EntryDetail, EntrySummary, SearchHit
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+WORD_PADDING = 0.06
+"""Seconds of audio kept either side of a word, so its first and last sounds are not clipped."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class JournalStore:
+    """Implements calm_voice.ports.JournalPort, plus the review, search and export calls."""
+
+    def __init__(self, db_path: Path, audio_dir: Path, keep_audio: bool = True,
+                 busy_timeout: float = 5.0) -> None:
+        self.db_path = Path(db_path)
+        self.audio_dir = Path(audio_dir)
+        self.keep_audio = keep_audio
+        self._batch_depth = 0
+        self._conn = self._connect(busy_timeout)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JournalStore:
+        return cls(settings.journal_db, settings.journal_audio_dir, settings.journal.keep_audio)
+
+    def _connect(self, busy_timeout: float) -> sqlite3.Connection:
+        doing = "open the journal"
+        try:
+            paths.ensure_private_dir(self.db_path.parent)
+            if self.keep_audio:
+                paths.ensure_private_dir(self.audio_dir)
+        except DataDirError as exc:
+            raise JournalError(exc.problem, exc.fix) from exc
+        try:
+            # Created here first so the file (and SQLite's -wal/-shm, which copy it) is 0600.
+            os.close(os.open(self.db_path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.db_path, 0o600)
+        except OSError as exc:
+            raise failures.from_os(exc, self.db_path, doing) from exc
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(self.db_path, timeout=busy_timeout, isolation_level=None)
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise sqlite3.OperationalError("database is locked")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            schema.migrate(conn)
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise failures.from_sqlite(exc, self.db_path, doing) from exc
+        except JournalError:
+            if conn is not None:
+                conn.close()
+            raise
+        return conn
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> JournalStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One transaction, committed on exit (or at the end of the enclosing batch)."""
+        if self._batch_depth:
+            yield self._conn
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise failures.from_sqlite(exc, self.db_path, doing) from exc
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise failures.from_sqlite(exc, self.db_path, doing) from exc
+            raise
+
+    def _rollback(self) -> None:
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the original failure is the one worth reporting
+
+    @contextmanager
+    def batch(self, doing: str = "save the journal") -> Iterator[None]:
+        """Group many writes into one commit (imports and benchmarks), not for live dictation."""
+        with self._write(doing):
+            self._batch_depth += 1
+            try:
+                yield
+            finally:
+                self._batch_depth -= 1
+
+    # -- JournalPort --------------------------------------------------------------------------
+
+    def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
+                   model: str) -> int:
+        with self._write("start a journal entry") as conn:
+            cursor = conn.execute(
+                "INSERT INTO entries (created, guide, step, prompt, language, model) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (now(), guide_id, step_id, prompt_id, language, model))
+            return int(cursor.lastrowid or 0)
+
+    def add_utterance(self, entry_id: int, final: Final, audio: bytes | None = None,
+                      sample_rate: int = 16000, *, audio_start: float | None = None) -> int:
+        """Commit one recognised utterance. `audio` is its mono int16 PCM, whose first
+        sample is at stream time `audio_start` (default: `final.start`)."""
+        doing = "save what you just said"
+        with self._write(doing) as conn:
+            row = conn.execute("SELECT audio_file, audio_rate FROM entries WHERE id = ?",
+                               (entry_id,)).fetchone()
+            if row is None:
+                raise queries.unknown_entry(entry_id)
+            placed = None
+            if audio and self.keep_audio:
+                placed = self._append_audio(conn, entry_id, row[0], row[1], audio,
+                                            sample_rate)
+            try:
+                cursor = conn.execute(
+                    'INSERT INTO utterances (entry_id, created, text, words, word_count, '
+                    'confidence, start, "end", audio_start, audio_offset, audio_samples) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (entry_id, now(), final.text, queries.words_to_json(final.words),
+                     len(final.words), final.confidence, final.start, final.end,
+                     final.start if audio_start is None else audio_start,
+                     placed[0] if placed else None, placed[1] if placed else None))
+            except BaseException:
+                if placed:
+                    self._truncate_audio(conn, entry_id, placed[0])
+                raise
+            return int(cursor.lastrowid or 0)
+
+    def _append_audio(self, conn: sqlite3.Connection, entry_id: int, file_name: str | None,
+                      rate: int | None, pcm: bytes, sample_rate: int) -> tuple[int, int]:
+        if file_name is None or rate is None:
+            file_name, rate = audio_files.entry_file_name(entry_id), sample_rate
+            conn.execute("UPDATE entries SET audio_file = ?, audio_rate = ? WHERE id = ?",
+                         (file_name, rate, entry_id))
+        data = audio_files.resample(pcm, sample_rate, rate)
+        path = self.audio_dir / file_name
+        try:
+            paths.ensure_private_dir(self.audio_dir)
+            offset = audio_files.append(path, data, rate)
+        except DataDirError as exc:
+            raise JournalError(exc.problem, exc.fix) from exc
+        except OSError as exc:
+            raise failures.from_os(exc, path, "save what you just said") from exc
+        return offset, len(data) // audio_files.SAMPLE_BYTES
+
+    def _truncate_audio(self, conn: sqlite3.Connection, entry_id: int, offset: int) -> None:
+        row = conn.execute("SELECT audio_file, audio_rate FROM entries WHERE id = ?",
+                           (entry_id,)).fetchone()
+        if row and row[0]:
+            # On failure, unreferenced samples at the end of the file are harmless.
+            with suppress(OSError):
+                audio_files.truncate(self.audio_dir / row[0], offset, int(row[1]))
+
+    def remove_last_utterance(self, entry_id: int) -> None:
+        with self._write("remove what you just said") as conn:
+            if not queries.entry_exists(conn, entry_id):
+                raise queries.unknown_entry(entry_id)
+            row = conn.execute("SELECT id, audio_offset FROM utterances WHERE entry_id = ? "
+                               "ORDER BY id DESC LIMIT 1", (entry_id,)).fetchone()
+            if row is None:
+                return
+            conn.execute("DELETE FROM utterances WHERE id = ?", (row[0],))
+        if row[1] is not None:
+            self._truncate_audio(self._conn, entry_id, int(row[1]))
+
+    def close_entry(self, entry_id: int) -> tuple[int, int]:
+        with self._write("finish the journal entry") as conn:
+            if not queries.entry_exists(conn, entry_id):
+                raise queries.unknown_entry(entry_id)
+            count, words = conn.execute(
+                "SELECT count(*), coalesce(sum(word_count), 0) FROM utterances "
+                "WHERE entry_id = ?", (entry_id,)).fetchone()
+            if count:
+                conn.execute("UPDATE entries SET closed = ? WHERE id = ?", (now(), entry_id))
+        if not count:
+            self.delete_entry(entry_id)
+        return int(count), int(words)
+
+    # -- review -------------------------------------------------------------------------------
+
+    def edit_utterance(self, utterance_id: int, text: str) -> None:
+        """Store the person's correction; the recognised text is kept as the original."""
+        text = " ".join(text.split())
+        if not text:
+            raise JournalError("An utterance cannot be made empty.",
+                               "Type the corrected words, or delete the whole entry instead.")
+        with self._write("save your correction") as conn:
+            row = conn.execute("SELECT coalesce(original_text, text) FROM utterances "
+                               "WHERE id = ?", (utterance_id,)).fetchone()
+            if row is None:
+                raise JournalError(f"There is no utterance {utterance_id} in the journal.",
+                                   "It may have been deleted; reopen the entry.")
+            if text == row[0]:  # edited back to what was heard: no longer an edit
+                conn.execute("UPDATE utterances SET text = ?, original_text = NULL, "
+                             "edited = NULL WHERE id = ?", (text, utterance_id))
+            else:
+                conn.execute("UPDATE utterances SET original_text = coalesce(original_text, "
+                             "text), text = ?, edited = ? WHERE id = ?",
+                             (text, now(), utterance_id))
+
+    def delete_entry(self, entry_id: int) -> None:
+        """Delete the entry, its utterances and its audio file."""
+        with self._write("delete the entry") as conn:
+            row = conn.execute("SELECT audio_file FROM entries WHERE id = ?",
+                               (entry_id,)).fetchone()
+            if row is None:
+                raise queries.unknown_entry(entry_id)
+            conn.execute("DELETE FROM utterances WHERE entry_id = ?", (entry_id,))
+            conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+        audio_files.remove(self.audio_dir / (row[0] or audio_files.entry_file_name(entry_id)))
+
+    def count_entries(self, step: str | None = None) -> int:
+        return self._query("read the journal", queries.count_entries, step)
+
+    def list_entries(self, offset: int = 0, limit: int = 100, step: str | None = None,
+                     step_order: Sequence[str] | None = None) -> list[EntrySummary]:
+        return self._query("read the journal", queries.list_entries, offset, limit, step,
+                           step_order)
+
+    def get_entry(self, entry_id: int) -> EntryDetail:
+        return self._query("read the entry", queries.get_entry, entry_id)
+
+    def all_entries(self) -> list[EntryDetail]:
+        return self._query("read the journal", queries.all_entries)
+
+    def search(self, text: str, limit: int = 100) -> list[SearchHit]:
+        return self._query("search the journal", queries.search, text, limit)
+
+    def export(self, fmt: str, guide: Guide | None) -> str:
+        """The whole journal as Markdown ("md") or JSON ("json")."""
+        entries = self.all_entries()
+        if fmt == "json":
+            return export.to_json(entries, self.audio_dir, guide)
+        if fmt == "md":
+            return export.to_markdown(entries, guide)
+        raise JournalError(f"'{fmt}' is not an export format.", "Use md or json.")
+
+    def _query(self, doing: str, function: Callable[Concatenate[sqlite3.Connection, P], T],
+               *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return function(self._conn, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise failures.from_sqlite(exc, self.db_path, doing) from exc
+
+    # -- audio --------------------------------------------------------------------------------
+
+    def _audio_row(self, sql: str, key: int) -> tuple[Path, int, int, int, float] | None:
+        row = self._query("read the recording", lambda c: c.execute(sql, (key,)).fetchone())
+        if row is None or row[0] is None or row[2] is None or not row[3]:
+            return None
+        return self.audio_dir / str(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4])
+
+    def _clip(self, path: Path, rate: int, offset: int, count: int) -> Clip | None:
+        try:
+            pcm = audio_files.read_span(path, offset, count)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise failures.from_os(exc, path, "play the recording") from exc
+        return Clip(pcm, rate) if pcm else None
+
+    def entry_audio(self, entry_id: int) -> Clip | None:
+        """The whole entry's recording, or None if none was kept."""
+        row = self._query("read the recording", lambda c: c.execute(
+            "SELECT e.audio_file, e.audio_rate, coalesce(max(u.audio_offset + u.audio_samples), 0) "
+            "FROM entries e LEFT JOIN utterances u ON u.entry_id = e.id WHERE e.id = ? "
+            "GROUP BY e.id", (entry_id,)).fetchone())
+        if row is None:
+            raise queries.unknown_entry(entry_id)
+        if row[0] is None or not row[2]:
+            return None
+        return self._clip(self.audio_dir / str(row[0]), int(row[1]), 0, int(row[2]))
+
+    _UTTERANCE_AUDIO = ("SELECT e.audio_file, e.audio_rate, u.audio_offset, u.audio_samples, "
+                        "u.audio_start FROM utterances u JOIN entries e ON e.id = u.entry_id "
+                        "WHERE u.id = ?")
+
+    def utterance_audio(self, utterance_id: int) -> Clip | None:
+        found = self._audio_row(self._UTTERANCE_AUDIO, utterance_id)
+        if found is None:
+            return None
+        path, rate, offset, count, _ = found
+        return self._clip(path, rate, offset, count)
+
+    def word_audio(self, utterance_id: int, word_index: int) -> Clip | None:
+        """One recognised word's sound, cut from its utterance by the word's times."""
+        found = self._audio_row(self._UTTERANCE_AUDIO, utterance_id)
+        words = self._query("read the recording", lambda c: c.execute(
+            "SELECT words FROM utterances WHERE id = ?", (utterance_id,)).fetchone())
+        if found is None or words is None:
+            return None
+        word_list = queries.words_from_json(str(words[0]))
+        if not 0 <= word_index < len(word_list):
+            return None
+        path, rate, offset, count, audio_start = found
+        word = word_list[word_index]
+        to_samples = audio_files.seconds_to_samples
+        first = to_samples(word.start - WORD_PADDING - audio_start, rate)
+        last = min(count, to_samples(word.end + WORD_PADDING - audio_start, rate))
+        if last <= first:
+            return None
+        return self._clip(path, rate, offset + first, last - first)
