@@ -1,9 +1,179 @@
-"""Sub-command module; filled in by its owner."""
+"""`calm-voice journal …`: list, show, search, export, delete and add spoken journal entries."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
+
+from calm_voice.cli import settings_from
+from calm_voice.config import Settings
+from calm_voice.errors import CalmVoiceError, JournalError
+from calm_voice.guide import Guide, load_guide
+from calm_voice.journal import JournalStore, is_low_confidence
+from calm_voice.journal.records import EntryDetail, local_time, short_time
 
 
 def register(sub: Any) -> None:
-    pass
+    journal = sub.add_parser("journal", help="read, search, export or add to the spoken journal",
+                             description="The journal keeps what you said at each step.")
+    actions = journal.add_subparsers(dest="journal_command", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="list entries, newest first")
+    listing.add_argument("--step", help="only entries for this step id (e.g. reason-1)")
+    listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    listing.set_defaults(func=run_list)
+
+    show = actions.add_parser("show", help="show one entry with its words and times")
+    show.add_argument("id", type=int, help="the entry number from `journal list`")
+    show.set_defaults(func=run_show)
+
+    search = actions.add_parser("search", help="find entries containing words")
+    search.add_argument("query", nargs="+", help="words to look for (prefixes match too)")
+    search.set_defaults(func=run_search)
+
+    export = actions.add_parser("export", help="write the whole journal as Markdown or JSON")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--out", type=Path, help="file to write (default: print it)")
+    export.set_defaults(func=run_export)
+
+    delete = actions.add_parser("delete", help="delete one entry and its recording")
+    delete.add_argument("id", type=int)
+    delete.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    delete.set_defaults(func=run_delete)
+
+    add = actions.add_parser("add", help="transcribe a recording (WAV) into a new entry")
+    add.add_argument("--step", required=True, help="the step id the entry belongs to")
+    add.add_argument("--prompt", help="the prompt id (default: the step's first prompt)")
+    add.add_argument("file", type=Path, help="a WAV recording of you speaking")
+    add.set_defaults(func=run_add)
+
+
+def open_store(settings: Settings) -> JournalStore:
+    return JournalStore.from_settings(settings)
+
+
+def guide_or_none(settings: Settings) -> Guide | None:
+    """The guide gives titles and prompt texts; the journal is still readable without it."""
+    try:
+        return load_guide(settings.guide_path)
+    except CalmVoiceError:
+        return None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_store(settings_from(args)) as store:
+        entries = store.list_entries(limit=max(1, args.limit), step=args.step)
+        total = store.count_entries(step=args.step)
+    if not entries:
+        print("The journal has no entries yet." if args.step is None
+              else f"The journal has no entries for step {args.step}.")
+        return 0
+    print(f"{'ID':>5}  {'DATE':16}  {'STEP':12}  {'SAID':>5}  WORDS")
+    for entry in entries:
+        print(f"{entry.id:>5}  {short_time(entry.created):16}  {entry.step:12}  "
+              f"{entry.utterances:>5}  {entry.preview}")
+    if total > len(entries):
+        print(f"({len(entries)} of {total} shown; use --limit to see more)")
+    return 0
+
+
+def describe(entry: EntryDetail, guide: Guide | None) -> list[str]:
+    prompt = guide.prompt(entry.prompt) if guide else None
+    lines = [f"Entry {entry.id}, {short_time(entry.created)}, step {entry.step}",
+             f"Prompt: {prompt.text if prompt else entry.prompt}", ""]
+    for utterance in entry.utterances:
+        lines.append(f"  {local_time(utterance.created):%H:%M:%S}  {utterance.text}")
+        if utterance.original_text is not None:
+            lines.append(f"            (corrected; first heard as: {utterance.original_text})")
+        unsure = [f"{w.word} ({w.conf:.2f})" for w in utterance.words if is_low_confidence(w)]
+        if unsure:
+            lines.append(f"            not sure about: {', '.join(unsure)}")
+    if not entry.utterances:
+        lines.append("  (nothing was said)")
+    return lines
+
+
+def run_show(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    with open_store(settings) as store:
+        entry = store.get_entry(args.id)
+    print("\n".join(describe(entry, guide_or_none(settings))))
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    with open_store(settings_from(args)) as store:
+        hits = store.search(query)
+    if not hits:
+        print(f"Nothing in the journal matches “{query}”.")
+        return 0
+    for hit in hits:
+        print(f"{hit.entry_id:>5}  {short_time(hit.created):16}  {hit.step:12}  {hit.snippet}")
+    return 0
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write all or nothing: a temporary file beside it, then a rename."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise JournalError(
+            f"The export could not be written to {path} ({exc.strerror or exc}).",
+            "Choose a folder you can write to with --out, e.g. --out ~/journal.md.",
+        ) from exc
+
+
+def run_export(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    with open_store(settings) as store:
+        text = store.export(args.format, guide_or_none(settings))
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise JournalError(f"{out} is a folder.", "Give a file name with --out, e.g. "
+                           f"--out {out / ('journal.' + args.format)}.")
+    write_private(out, text)
+    print(f"Wrote the journal to {out}")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with open_store(settings_from(args)) as store:
+        entry = store.get_entry(args.id)
+        if not args.yes:
+            said = entry.utterances[0].text[:50] if entry.utterances else "nothing said"
+            try:
+                answer = input(f"Delete entry {entry.id} ({short_time(entry.created)}, "
+                               f"“{said}”) and its recording? [y/N] ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was deleted.")
+                return 1
+        store.delete_entry(entry.id)
+    print(f"Deleted entry {entry.id}.")
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from calm_voice.journal.importer import add_recording
+
+    settings = settings_from(args)
+    entry_id, utterances, words = add_recording(settings, args.file, args.step, args.prompt)
+    print(f"Saved entry {entry_id}: {utterances} utterance(s), {words} word(s).")
+    return 0

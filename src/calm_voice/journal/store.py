@@ -104,6 +104,8 @@ class JournalStore:
             return
         try:
             self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.ProgrammingError:
+            raise
         except sqlite3.Error as exc:
             raise failures.from_sqlite(exc, self.db_path, doing) from exc
         try:
@@ -111,7 +113,7 @@ class JournalStore:
             self._conn.execute("COMMIT")
         except BaseException as exc:
             self._rollback()
-            if isinstance(exc, sqlite3.Error):
+            if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.ProgrammingError):
                 raise failures.from_sqlite(exc, self.db_path, doing) from exc
             raise
 
@@ -284,6 +286,8 @@ class JournalStore:
                *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return function(self._conn, *args, **kwargs)
+        except sqlite3.ProgrammingError:
+            raise  # a bug (e.g. the wrong thread), not something the person can fix
         except sqlite3.Error as exc:
             raise failures.from_sqlite(exc, self.db_path, doing) from exc
 
