@@ -48,7 +48,8 @@ def test_markdown_groups_by_part_then_step_in_guide_order_with_prompts() -> None
     guide = load_guide(default_guide_path())
     entries = [
         _entry(1, "react-1", "react-1-expectations", _utterance(1, 1, "I expected calls")),
-        _entry(2, "reason-1", "reason-1-pressures", _utterance(2, 2, "work is hard", "work is art")),
+        _entry(2, "reason-1", "reason-1-pressures",
+               _utterance(2, 2, "work is hard", "work is art")),
         _entry(3, "gone-step", "x", _utterance(3, 3, "from an older guide")),
         _entry(4, "reason-1", "reason-1-support", _utterance(4, 4, "just listening")),
     ]

@@ -60,17 +60,21 @@ def from_sqlite(exc: sqlite3.Error, db_path: Path, doing: str) -> JournalError:
     if code == SQLITE_FULL:
         return disk_full(db_path, doing)
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        copy = keep_damaged_copy(db_path)
-        where = f"a copy is at {copy}" if copy else "a copy could not be made (is the disk full?)"
-        return JournalError(
-            f"The journal file {db_path} is damaged, so calm-voice could not {doing}.",
-            f"Your file was left untouched; {where}. Move the damaged file aside to start a "
-            f"new journal, and keep the copy: it may still be recoverable.",
-        )
+        return damaged(db_path, doing)
     if code in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_IOERR):
         return read_only(db_path.parent, doing, str(exc))
     return JournalError(f"calm-voice could not {doing} ({exc}).",
                         "Try again; if it keeps happening, restart calm-voice.")
+
+
+def damaged(db_path: Path, doing: str) -> JournalError:
+    copy = keep_damaged_copy(db_path)
+    where = f"a copy is at {copy}" if copy else "a copy could not be made (is the disk full?)"
+    return JournalError(
+        f"The journal file {db_path} is damaged, so calm-voice could not {doing}.",
+        f"Your file was left untouched; {where}. Move the damaged file aside to start a "
+        f"new journal, and keep the copy: it may still be recoverable.",
+    )
 
 
 def from_os(exc: OSError, path: Path, doing: str) -> JournalError:

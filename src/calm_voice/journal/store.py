@@ -290,6 +290,8 @@ class JournalStore:
             raise  # a bug (e.g. the wrong thread), not something the person can fix
         except sqlite3.Error as exc:
             raise failures.from_sqlite(exc, self.db_path, doing) from exc
+        except (ValueError, TypeError) as exc:  # rows SQLite could read but that make no sense
+            raise failures.damaged(self.db_path, doing) from exc
 
     # -- audio --------------------------------------------------------------------------------
 
