@@ -1,0 +1,1 @@
+"""Speech engines: synthesis (pyttsx3 / espeak-ng) and recognition (Vosk)."""
