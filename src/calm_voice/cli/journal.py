@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError, JournalError
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore, is_low_confidence
+from calm_voice.journal.export import write_private
 from calm_voice.journal.records import EntryDetail, local_time, short_time
 
 
@@ -117,25 +116,6 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write all or nothing: a temporary file beside it, then a rename."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        raise JournalError(
-            f"The export could not be written to {path} ({exc.strerror or exc}).",
-            "Choose a folder you can write to with --out, e.g. --out ~/journal.md.",
-        ) from exc
-
-
 def run_export(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with open_store(settings) as store:
@@ -147,7 +127,8 @@ def run_export(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise JournalError(f"{out} is a folder.", "Give a file name with --out, e.g. "
                            f"--out {out / ('journal.' + args.format)}.")
-    write_private(out, text)
+    write_private(out, text,
+                  "Choose a folder you can write to with --out, e.g. --out ~/journal.md.")
     print(f"Wrote the journal to {out}")
     return 0
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from calm_voice.errors import JournalError
 from calm_voice.guide import Guide
 from calm_voice.journal.records import EntryDetail, UtteranceRecord, local_time, short_time
 from calm_voice.journal.schema import SCHEMA_VERSION
@@ -93,3 +96,20 @@ def to_json(entries: Sequence[EntryDetail], audio_dir: Path, guide: Guide | None
                 "exported": datetime.now().astimezone().isoformat(timespec="seconds"),
                 "entries": items}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_private(path: Path, text: str, fix: str) -> None:
+    """Write all or nothing (a temporary file beside it, then a rename), readable only by you."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise JournalError(
+            f"The export could not be written to {path} ({exc.strerror or exc}).", fix) from exc

@@ -1,0 +1,109 @@
+"""One journal entry's transcript: times, each word (low-confidence ones dimmed and underlined),
+edits beside what was first heard, and a word cursor for replaying one word."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from calm_voice.guide import Guide
+from calm_voice.journal.records import EntryDetail, is_low_confidence, local_time, short_time
+
+LOW_STYLE = "dim underline"
+CURSOR_STYLE = "reverse"
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+class JournalTranscript(Static, can_focus=True):
+    """Shows `entry`; `cursor` is a position in the entry's words, in order."""
+
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous word", show=False),
+        Binding("right", "move(1)", "Next word", show=False),
+    ]
+
+    entry: reactive[EntryDetail | None] = reactive(None, always_update=True)
+    cursor: reactive[int] = reactive(0)
+
+    def __init__(self, guide: Guide, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.guide = guide
+
+    @property
+    def positions(self) -> list[tuple[int, int]]:
+        """(utterance index, word index) of every word of the entry, in order."""
+        if self.entry is None:
+            return []
+        return [(u, w) for u, utterance in enumerate(self.entry.utterances)
+                for w in range(len(utterance.words))]
+
+    @property
+    def selected(self) -> tuple[int, int] | None:
+        """Utterance id and word index under the cursor."""
+        positions = self.positions
+        if self.entry is None or not positions:
+            return None
+        u, w = positions[min(self.cursor, len(positions) - 1)]
+        return self.entry.utterances[u].id, w
+
+    @property
+    def selected_utterance(self) -> int | None:
+        """Index in entry.utterances of the utterance under the cursor (first if no words)."""
+        if self.entry is None or not self.entry.utterances:
+            return None
+        positions = self.positions
+        return positions[min(self.cursor, len(positions) - 1)][0] if positions else 0
+
+    def action_move(self, step: int) -> None:
+        count = len(self.positions)
+        if count:
+            self.cursor = (self.cursor + step) % count
+
+    def watch_entry(self) -> None:
+        self.cursor = 0
+        self.refresh_text()
+
+    def watch_cursor(self) -> None:
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        self.update(self.render_entry())
+
+    def render_entry(self) -> Text:
+        entry = self.entry
+        if entry is None:
+            return Text("Choose an entry to read it here.", style="dim")
+        prompt = self.guide.prompt(entry.prompt)
+        step_title = next((s.title for s in self.guide.steps if s.id == entry.step), entry.step)
+        out = Text()
+        out.append(f"{short_time(entry.created)}  ·  {step_title}\n", style="bold")
+        if prompt is not None:
+            out.append(f"{prompt.text}\n", style="italic")
+        out.append("\n")
+        if not entry.utterances:
+            out.append("(nothing was said)", style="dim")
+        first = entry.utterances[0].start if entry.utterances else 0.0
+        selected = self.positions[self.cursor] if self.positions else None
+        for u, utterance in enumerate(entry.utterances):
+            wall = local_time(utterance.created).strftime("%H:%M:%S")
+            out.append(f"{wall}  +{_clock(utterance.start - first)}  ", style="dim")
+            if utterance.original_text is not None:
+                out.append(utterance.text)
+                out.append("  (corrected)\n", style="italic dim")
+                out.append("          heard: ", style="dim")
+            for w, word in enumerate(utterance.words):
+                style = LOW_STYLE if is_low_confidence(word) else ""
+                if selected == (u, w):
+                    style = f"{style} {CURSOR_STYLE}".strip()
+                out.append(word.word, style=style)
+                out.append(" ")
+            if not utterance.words:
+                out.append(utterance.heard_text)
+            out.append("\n")
+        return out
