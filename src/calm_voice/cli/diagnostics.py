@@ -1,9 +1,157 @@
-"""Sub-command module; filled in by its owner."""
+"""`calm-voice devices` and `calm-voice doctor`: what the machine offers, and what to fix."""
 
 from __future__ import annotations
 
+import argparse
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module, metadata
+from pathlib import Path
 from typing import Any
+
+from calm_voice import paths
+from calm_voice.cli import settings_from
+from calm_voice.config import DEFAULT_MODEL, Settings
+from calm_voice.errors import AudioDeviceError, CalmVoiceError
+
+# (module to import, distribution name for its version)
+PACKAGES = (("textual", "textual"), ("vosk", "vosk"), ("pyttsx3", "pyttsx3"),
+            ("sounddevice", "sounddevice"), ("yaml", "PyYAML"), ("platformdirs", "platformdirs"))
 
 
 def register(sub: Any) -> None:
-    pass
+    devices = sub.add_parser("devices", help="list microphones and speakers",
+                             description="Lists the sound devices PortAudio can use; "
+                                         "* marks the system defaults.")
+    devices.set_defaults(func=run_devices)
+    doctor = sub.add_parser("doctor", help="check that everything calm-voice needs is here",
+                            description="Prints one line per thing calm-voice needs: OK, or "
+                                        "what to do about it.")
+    doctor.set_defaults(func=run_doctor)
+
+
+PORTAUDIO_FIX = "Install PortAudio: sudo apt-get install libportaudio2"
+
+
+def _devices_module() -> Any:
+    """calm_voice.audio.devices, imported late: sounddevice fails to import without PortAudio."""
+    try:
+        return import_module("calm_voice.audio.devices")
+    except OSError as exc:
+        raise AudioDeviceError(f"The PortAudio sound library cannot be loaded ({exc}).",
+                               PORTAUDIO_FIX) from exc
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    devices_module = _devices_module()
+    devices = devices_module.list_devices()
+    if not devices:
+        raise AudioDeviceError("No sound devices were found.", devices_module.NO_DEVICE_FIX)
+    print("Sound devices (* marks a default; use the number or part of the name with "
+          "--input-device / --output-device):")
+    for device in devices:
+        print(device.describe())
+    return 0
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str
+    """"OK", "WARN" (works, with less) or "FAIL" (calm-voice cannot run properly)."""
+    subject: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.status:<4}  {self.subject}: {self.detail}"
+
+
+def check_package(module: str, distribution: str) -> Check:
+    try:
+        import_module(module)
+    except Exception as exc:  # a broken install raises anything, not only ImportError
+        return Check("FAIL", f"python package {distribution}",
+                     f"cannot be imported ({exc}); run scripts/setup, or: "
+                     f"pip install {distribution}")
+    try:
+        version = metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        version = "installed"
+    return Check("OK", f"python package {distribution}", version)
+
+
+def check_espeak(settings: Settings, language: str = "en") -> Check:
+    from calm_voice.speech.synth import list_voices, pick_voice
+
+    try:
+        voices = list_voices()
+        voice = pick_voice(voices, settings.speaker.voice, language)
+    except CalmVoiceError as exc:
+        return Check("FAIL", "espeak-ng", str(exc))
+    return Check("OK", "espeak-ng", f"{len(voices)} voices; speaking with {voice.id} "
+                                    f"({voice.name})")
+
+
+def check_device(settings: Settings, direction: str) -> Check:
+    spec = settings.audio.output_device if direction == "output" else settings.audio.input_device
+    subject = "speaker (PortAudio output)" if direction == "output" \
+        else "microphone (PortAudio input)"
+    try:
+        device = _devices_module().resolve(spec, direction)
+    except AudioDeviceError as exc:
+        fix = "" if direction == "output" else " Until then, use the keyboard."
+        return Check("WARN", subject, str(exc) + fix)
+    return Check("OK", subject, f"{device.index} {device.name}")
+
+
+def _is_model(folder: Path) -> bool:
+    return (folder / "am" / "final.mdl").exists() or (folder / "conf" / "model.conf").exists()
+
+
+def check_model(settings: Settings) -> Check:
+    wanted = settings.recognizer.model or os.environ.get("CALM_VOICE_MODEL") or DEFAULT_MODEL
+    root = settings.models_dir
+    candidate = Path(wanted).expanduser()
+    if not candidate.is_absolute():
+        candidate = root / wanted
+    if candidate.is_dir() and _is_model(candidate):
+        return Check("OK", "speech model", f"{wanted} in {candidate.parent}")
+    others = sorted(p.name for p in root.iterdir() if p.is_dir() and _is_model(p)) \
+        if root.is_dir() else []
+    if others:
+        return Check("WARN", "speech model",
+                     f"{wanted} is not in {root}, but {', '.join(others)} is; "
+                     f"use --model {others[0]}, or run: calm-voice models download")
+    return Check("WARN", "speech model",
+                 f"no speech model in {root}; voice commands need one: "
+                 "run calm-voice models download")
+
+
+def check_data_dir(settings: Settings) -> Check:
+    try:
+        path = paths.ensure_private_dir(settings.data_dir)
+    except CalmVoiceError as exc:
+        return Check("FAIL", "data folder", str(exc))
+    return Check("OK", "data folder", f"{path} (private, writable)")
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    checks: list[Callable[[], Check]] = [
+        *(lambda m=m, d=d: check_package(m, d) for m, d in PACKAGES),
+        lambda: check_espeak(settings),
+        lambda: check_device(settings, "output"),
+        lambda: check_device(settings, "input"),
+        lambda: check_model(settings),
+        lambda: check_data_dir(settings),
+    ]
+    failed = False
+    for make in checks:
+        check = make()
+        failed = failed or check.status == "FAIL"
+        print(check.line(), flush=True)
+    if failed:
+        print("Some things calm-voice needs are missing; fix the FAIL lines above.")
+        return 1
+    print("calm-voice can run.")
+    return 0

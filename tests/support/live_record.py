@@ -1,0 +1,107 @@
+"""Record a PulseAudio monitor live, remembering when each chunk arrived.
+
+Arrival times put the recorded samples on the test's own clock (time.monotonic), so a test can
+say when sound started or stopped coming out of the virtual speaker relative to a call it made.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+
+import numpy as np
+
+from tests.support.pulse import PulseServer
+
+
+class LiveRecorder:
+    def __init__(self, server: PulseServer, source: str, rate: int = 22050) -> None:
+        self.rate = rate
+        self._proc = subprocess.Popen(
+            ["parec", "-d", source, "--format=s16le", f"--rate={rate}", "--channels=1",
+             "--latency-msec=10", "--raw"],
+            env=server.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._chunks: list[tuple[float, np.ndarray]] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        stream = self._proc.stdout
+        assert stream is not None
+        leftover = b""
+        while True:
+            data = stream.read1(4096)
+            if not data:
+                return
+            arrived = time.monotonic()
+            data, leftover = leftover + data, b""
+            if len(data) % 2:
+                data, leftover = data[:-1], data[-1:]
+            with self._lock:
+                self._chunks.append((arrived, np.frombuffer(data, dtype=np.int16)))
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait for the first audio: a fresh null sink wakes up only after its idle period."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._chunks:
+                    return
+            time.sleep(0.02)
+        raise RuntimeError("parec delivered no audio")
+
+    def mark(self) -> int:
+        """A position to look from: chunks that arrive later."""
+        with self._lock:
+            return len(self._chunks)
+
+    def loud_times(self, since: int = 0, threshold: int = 300) -> tuple[float, float] | None:
+        """Monotonic times of the first and last loud sample in chunks after `since`."""
+        with self._lock:
+            chunks = self._chunks[since:]
+        first: float | None = None
+        last: float | None = None
+        for arrived, samples in chunks:
+            loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)
+            if loud.size == 0:
+                continue
+            # A chunk's last sample arrived at `arrived`; earlier ones came out earlier.
+            if first is None:
+                first = arrived - (samples.size - loud[0]) / self.rate
+            last = arrived - (samples.size - 1 - loud[-1]) / self.rate
+        return (first, last) if first is not None and last is not None else None
+
+    def samples(self, since: int = 0) -> np.ndarray:
+        with self._lock:
+            chunks = [samples for _arrived, samples in self._chunks[since:]]
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(timeout=5)
+        self._thread.join(timeout=5)
+
+
+def loud_run_starts(samples: np.ndarray, rate: int, seconds: float, threshold: int = 300,
+                    window_s: float = 0.01) -> list[int]:
+    """Sample positions from which every `window_s` window stays loud for `seconds`."""
+    window = max(1, int(rate * window_s))
+    count = samples.size // window
+    if count == 0:
+        return []
+    peaks = np.abs(samples[:count * window].astype(np.int32)).reshape(count, window).max(axis=1)
+    loud = peaks > threshold
+    need = max(1, int(round(seconds / window_s)))
+    starts = []
+    run = 0
+    for index, is_loud in enumerate(loud):
+        run = run + 1 if is_loud else 0
+        if run >= need:
+            starts.append((index - need + 1) * window)
+    return starts
