@@ -36,6 +36,23 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def private_dir(path: Path, doing: str) -> None:
+    """Make sure `path` is a writable folder only its owner can enter (0700)."""
+    if not path.is_dir():
+        try:
+            paths.ensure_private_dir(path)
+        except DataDirError as exc:
+            raise JournalError(exc.problem, exc.fix) from exc
+        return
+    try:
+        if path.stat().st_mode & 0o777 != 0o700:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise failures.from_os(exc, path / "x", doing) from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise failures.read_only(path, doing, "it is read-only")
+
+
 class JournalStore:
     """Implements calm_voice.ports.JournalPort, plus the review, search and export calls."""
 
@@ -53,12 +70,9 @@ class JournalStore:
 
     def _connect(self, busy_timeout: float) -> sqlite3.Connection:
         doing = "open the journal"
-        try:
-            paths.ensure_private_dir(self.db_path.parent)
-            if self.keep_audio:
-                paths.ensure_private_dir(self.audio_dir)
-        except DataDirError as exc:
-            raise JournalError(exc.problem, exc.fix) from exc
+        private_dir(self.db_path.parent, doing)
+        if self.keep_audio:
+            private_dir(self.audio_dir, doing)
         try:
             # Created here first so the file (and SQLite's -wal/-shm, which copy it) is 0600.
             os.close(os.open(self.db_path, os.O_RDWR | os.O_CREAT, 0o600))
@@ -181,11 +195,9 @@ class JournalStore:
                          (file_name, rate, entry_id))
         data = audio_files.resample(pcm, sample_rate, rate)
         path = self.audio_dir / file_name
+        private_dir(self.audio_dir, "save what you just said")
         try:
-            paths.ensure_private_dir(self.audio_dir)
             offset = audio_files.append(path, data, rate)
-        except DataDirError as exc:
-            raise JournalError(exc.problem, exc.fix) from exc
         except OSError as exc:
             raise failures.from_os(exc, path, "save what you just said") from exc
         return offset, len(data) // audio_files.SAMPLE_BYTES
