@@ -44,7 +44,8 @@ CREATE TABLE utterances (
 CREATE INDEX utterances_entry ON utterances(entry_id, id);
 
 CREATE VIRTUAL TABLE utterance_fts USING fts5(
-    text, content='utterances', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    text, content='utterances', content_rowid='id', tokenize='unicode61 remove_diacritics 2',
+    prefix='2 3'
 );
 CREATE TRIGGER utterances_ai AFTER INSERT ON utterances BEGIN
     INSERT INTO utterance_fts(rowid, text) VALUES (new.id, new.text);
