@@ -34,6 +34,10 @@ RENDER_TIMEOUT_S = 30.0
 
 _engine: Any = None
 _engine_lock = threading.Lock()
+_render_lock = threading.Lock()
+"""One rendering at a time in the process: every Synthesizer shares the one espeak."""
+_applied: list[Any] = [None]
+"""The voice/rate/volume espeak was last given, whichever Synthesizer gave them."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,11 @@ def engine() -> Any:
             try:
                 import pyttsx3
 
-                _engine = pyttsx3.init()
+                tts = pyttsx3.init()
+                # The engine starts "busy", which defers the first commands into a run loop
+                # that can cancel them; one empty run clears that.
+                tts.runAndWait()
+                _engine = tts
             except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/ImportError
                 raise SpeechEngineError(f"Speech synthesis could not start ({exc}).",
                                         ESPEAK_FIX) from exc
@@ -74,6 +82,20 @@ def engine() -> Any:
             if driver is not None:
                 driver.print = _quiet_print  # type: ignore[attr-defined]
         return _engine
+
+
+def wait_idle(timeout: float = RENDER_TIMEOUT_S) -> None:
+    """Wait until espeak's command queue is empty.
+
+    With pyttsx3's retrieval mode espeak-ng runs commands on its own thread, and pyttsx3 cancels
+    that queue when a run loop ends while it is busy: a rate change still queued is then lost.
+    """
+    espeak = sys.modules.get("pyttsx3.drivers._espeak")
+    if espeak is None:
+        return
+    deadline = time.monotonic() + timeout
+    while espeak.IsPlaying() and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 def list_voices() -> list[VoiceInfo]:
@@ -165,7 +187,6 @@ class Synthesizer:
         self._ready: Future[None] = Future()
         self._tmp = tempfile.TemporaryDirectory(prefix="calm-voice-tts-")
         self._files = itertools.count()
-        self._applied: _Params | None = None
         self._thread = threading.Thread(target=self._run, name="calm-voice-synth", daemon=True)
         self._thread.start()
         try:
@@ -248,9 +269,16 @@ class Synthesizer:
             self._params = _Params(voice.id, self._params.rate, self._params.volume)
         finished = threading.Event()
         errors: list[BaseException] = []
-        tts.connect("finished-utterance", lambda **_: finished.set())
-        tts.connect("error", lambda exception=None, **_: errors.append(exception))
+        tokens = [tts.connect("finished-utterance", lambda **_: finished.set()),
+                  tts.connect("error", lambda exception=None, **_: errors.append(exception))]
         self._ready.set_result(None)
+        try:
+            self._serve(tts, finished, errors)
+        finally:
+            for token in tokens:
+                tts.disconnect(token)
+
+    def _serve(self, tts: Any, finished: threading.Event, errors: list[BaseException]) -> None:
         while not self._stop.is_set():
             try:
                 _priority, _order, text, params = self._requests.get(timeout=0.1)
@@ -278,11 +306,18 @@ class Synthesizer:
 
     def _render(self, tts: Any, text: str, params: _Params, finished: threading.Event,
                 errors: list[BaseException]) -> np.ndarray:
-        if params != self._applied:
-            tts.setProperty("voice", params.voice_id)
-            tts.setProperty("rate", params.rate)
-            tts.setProperty("volume", max(0.0, min(1.0, params.volume)))
-            self._applied = params
+        with _render_lock:
+            wait_idle()
+            if params != _applied[0]:
+                tts.setProperty("voice", params.voice_id)
+                tts.setProperty("rate", params.rate)
+                tts.setProperty("volume", max(0.0, min(1.0, params.volume)))
+                wait_idle()
+                _applied[0] = params
+            return self._render_file(tts, text, finished, errors)
+
+    def _render_file(self, tts: Any, text: str, finished: threading.Event,
+                     errors: list[BaseException]) -> np.ndarray:
         problem = ""
         # espeak has been seen to write nothing for a process's first utterance: try twice.
         for _attempt in range(2):
