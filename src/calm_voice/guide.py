@@ -109,6 +109,28 @@ def _field_name(path: list[str | int]) -> str:
     return out or "(top level)"
 
 
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a number"}
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    """The schema error in words a content author can act on."""
+    value: Any = error.instance
+    expected: Any = error.validator_value
+    if error.validator == "maxItems":
+        return f"has {len(value)} items; at most {expected} are allowed"
+    if error.validator == "minItems":
+        return "must not be empty" if expected == 1 else f"needs at least {expected} items"
+    if error.validator == "minLength" or (error.validator == "pattern" and expected == "\\S"):
+        return "must not be empty or blank"
+    if error.validator == "maxLength":
+        return f"is {len(value)} characters long; at most {expected} are allowed"
+    if error.validator == "type":
+        return f"should be {_TYPE_NAMES.get(str(expected), expected)}, not {value!r}"
+    if error.validator == "pattern":
+        return f"{value!r} should use only lower-case letters, digits and dashes"
+    return error.message
+
+
 def check_guide(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     """Parse and validate; returns the data and every problem as 'file:line: field: message'."""
     try:
@@ -126,29 +148,37 @@ def check_guide(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
         return None, [f"{path}:{line}: (yaml): not valid YAML ({getattr(exc, 'problem', exc)})"]
     if node is None or not isinstance(data, dict):
         return None, [f"{path}:1: (top level): the guide must be a mapping with parts and steps"]
-    problems = []
+    found: set[tuple[int, str, str]] = set()
     validator = jsonschema.Draft202012Validator(_schema())
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+    for error in validator.iter_errors(data):
         where = list(error.absolute_path)
-        problems.append(f"{path}:{_line_of(node, iter(where))}: {_field_name(where)}: "
-                        f"{error.message}")
-    if not problems:
-        problems = _duplicate_ids(path, node, data)
-    return data, problems
+        found.add((_line_of(node, iter(where)), _field_name(where), _describe(error)))
+    found.update(_duplicate_ids(node, data))
+    return data, [f"{path}:{line}: {field}: {message}" for line, field, message in sorted(found)]
 
 
-def _duplicate_ids(path: Path, node: yaml.Node, data: dict[str, Any]) -> list[str]:
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings in a list, with their positions; anything malformed is the schema's job."""
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _duplicate_ids(node: yaml.Node, data: dict[str, Any]) -> list[tuple[int, str, str]]:
     seen: dict[str, str] = {}
     problems = []
-    for p, part in enumerate(data["parts"]):
-        for s, step in enumerate(part["steps"]):
-            ids = [(["parts", p, "steps", s, "id"], step["id"])]
-            ids += [(["parts", p, "steps", s, "prompts", q, "id"], prompt["id"])
-                    for q, prompt in enumerate(step["prompts"])]
+    for p, part in _items(data.get("parts")):
+        for s, step in _items(part.get("steps")):
+            ids: list[tuple[list[str | int], Any]] = [
+                (["parts", p, "steps", s, "id"], step.get("id"))]
+            ids += [(["parts", p, "steps", s, "prompts", q, "id"], prompt.get("id"))
+                    for q, prompt in _items(step.get("prompts"))]
             for where, value in ids:
+                if not isinstance(value, str):
+                    continue
                 if value in seen:
-                    problems.append(f"{path}:{_line_of(node, iter(where))}: {_field_name(where)}: "
-                                    f"id '{value}' is already used by {seen[value]}")
+                    problems.append((_line_of(node, iter(where)), _field_name(where),
+                                     f"id '{value}' is already used by {seen[value]}"))
                 else:
                     seen[value] = _field_name(where)
     return problems
