@@ -1,0 +1,110 @@
+"""`calm-voice devices` and `calm-voice doctor` against the real PortAudio, espeak-ng and disk."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import python_cmd
+from tests.integration.test_speaker_synth import NO_ESPEAK
+from tests.support.pulse import PulseServer
+
+NO_SOUND_SERVER = {"PULSE_SERVER": "unix:/nonexistent/calm-voice-test"}
+SUBJECTS = ("python package textual", "python package vosk", "python package pyttsx3",
+            "python package sounddevice", "python package PyYAML", "python package platformdirs",
+            "espeak-ng", "speaker (PortAudio output)", "microphone (PortAudio input)",
+            "speech model", "data folder")
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*python_cmd(), *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def lines_by_subject(stdout: str) -> dict[str, str]:
+    found = {}
+    for line in stdout.splitlines():
+        for subject in SUBJECTS:
+            if line[6:].startswith(subject + ":"):
+                found[subject] = line
+    return found
+
+
+@pytest.mark.audio
+def test_devices_lists_the_pulse_devices_with_defaults_marked(pulse: PulseServer) -> None:
+    result = run("devices")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    default = next(line for line in lines if " default [ALSA]" in line)
+    assert default.startswith("*")
+    assert "(default input)" in default and "(default output)" in default
+    assert "Hz" in default and "in 32, out 32" in default
+    plain = next(line for line in lines if " pulse [ALSA]" in line)
+    assert plain.startswith(" ") and "(default" not in plain
+
+
+def test_devices_with_no_devices_says_what_to_do() -> None:
+    result = run("devices", env=NO_SOUND_SERVER)
+    assert result.returncode == 2
+    assert "No sound devices were found." in result.stderr
+    assert "PulseAudio" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.audio
+def test_doctor_all_ok(pulse: PulseServer, korean_model_path: Path) -> None:
+    result = run("--model", str(korean_model_path), "doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = lines_by_subject(result.stdout)
+    assert set(found) == set(SUBJECTS), result.stdout
+    assert all(line.startswith("OK") for line in found.values()), result.stdout
+    assert "gmw/en-us" in found["espeak-ng"]
+    assert "voices" in found["espeak-ng"]
+    assert "default" in found["speaker (PortAudio output)"]
+    assert result.stdout.strip().endswith("calm-voice can run.")
+
+
+def test_doctor_without_devices_or_model_says_what_to_do(tmp_path: Path) -> None:
+    result = run("doctor", env={**NO_SOUND_SERVER, "CALM_VOICE_MODELS": str(tmp_path)})
+    found = lines_by_subject(result.stdout)
+    assert set(found) == set(SUBJECTS), result.stdout
+    assert found["speaker (PortAudio output)"].startswith("WARN")
+    assert "No speaker (output device) was found." in found["speaker (PortAudio output)"]
+    assert "use the keyboard" in found["microphone (PortAudio input)"]
+    assert found["speech model"].startswith("WARN")
+    assert "calm-voice models download" in found["speech model"]
+    assert result.returncode == 0  # both only take features away
+
+
+def test_doctor_finds_another_model_and_says_how_to_pick_it(tmp_path: Path) -> None:
+    (tmp_path / "vosk-model-small-ko" / "am").mkdir(parents=True)
+    (tmp_path / "vosk-model-small-ko" / "am" / "final.mdl").write_bytes(b"x")
+    result = run("doctor", env={**NO_SOUND_SERVER, "CALM_VOICE_MODELS": str(tmp_path)})
+    line = lines_by_subject(result.stdout)["speech model"]
+    assert line.startswith("WARN")
+    assert "--model vosk-model-small-ko" in line
+
+
+def test_doctor_without_espeak_fails_with_the_fix(tmp_path: Path) -> None:
+    site = tmp_path / "no-espeak"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(NO_ESPEAK)
+    result = run("doctor", env={**NO_SOUND_SERVER, "PYTHONPATH": str(site)})
+    assert result.returncode == 1
+    line = lines_by_subject(result.stdout)["espeak-ng"]
+    assert line.startswith("FAIL")
+    assert "sudo apt-get install espeak-ng" in line
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_doctor_with_an_unusable_data_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run("doctor", env={**NO_SOUND_SERVER, "CALM_VOICE_HOME": str(blocker)})
+    assert result.returncode == 1
+    line = lines_by_subject(result.stdout)["data folder"]
+    assert line.startswith("FAIL")
+    assert "CALM_VOICE_HOME" in line
