@@ -17,7 +17,7 @@ from calm_voice.events import Final, Word
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
-from calm_voice.ui.screens.journal import PAGE_SIZE, JournalScreen
+from calm_voice.ui.screens.journal import ENTRY_DEBOUNCE, PAGE_SIZE, JournalScreen
 from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, EditUtteranceDialog
 from calm_voice.ui.widgets.journal_transcript import CURSOR_STYLE, LOW_STYLE, JournalTranscript
 
@@ -78,7 +78,9 @@ def seed(data: Path) -> list[int]:
 
 
 async def settle(pilot: object) -> None:
+    """Let debounce timers fire, then wait for every worker and the messages they posted."""
     app = pilot.app  # type: ignore[attr-defined]
+    await pilot.pause(2 * ENTRY_DEBOUNCE)  # type: ignore[attr-defined]
     for _ in range(3):
         await pilot.pause()  # type: ignore[attr-defined]
         await app.workers.wait_for_complete()

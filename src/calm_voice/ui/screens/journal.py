@@ -35,6 +35,7 @@ PAGE_SIZE = 200
 """Rows fetched at a time; the next page loads as the cursor nears the end of what is shown."""
 PAGE_AHEAD = 50
 SEARCH_DEBOUNCE = 0.25
+ENTRY_DEBOUNCE = 0.08
 SEARCH_LIMIT = 500
 
 
@@ -103,6 +104,7 @@ class JournalScreen(Screen[None]):
         self.total = 0
         self.loading = False
         self._search_timer: Timer | None = None
+        self._entry_timer: Timer | None = None
         self._titles = {step.id: step.title for step in guide.steps}
 
     def compose(self) -> ComposeResult:
@@ -188,8 +190,13 @@ class JournalScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#journal-list")
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self._entry_timer is not None:
+            self._entry_timer.stop()
         if event.row_key.value is not None:
-            self.fetch_entry(int(event.row_key.value))
+            # While the cursor races through the list, only the row it stops on is read.
+            entry_id = int(event.row_key.value)
+            self._entry_timer = self.set_timer(ENTRY_DEBOUNCE,
+                                               lambda: self.fetch_entry(entry_id))
         near_end = event.cursor_row >= self.loaded - PAGE_AHEAD
         if near_end and not self.loading and not self.query_text and self.loaded < self.total:
             self.loading = True
