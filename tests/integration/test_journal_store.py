@@ -247,3 +247,35 @@ def test_the_connection_belongs_to_the_thread_that_opened_it(tmp_path: Path) -> 
     thread.join()
     assert failures and isinstance(failures[0], sqlite3.ProgrammingError)
     store.close()
+
+
+def test_an_older_file_is_migrated_in_place_keeping_its_entries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from calm_voice.journal import schema
+
+    with make_store(tmp_path) as store:
+        entry = store.open_entry("g", "s", "p", "en", "m")
+        store.add_utterance(entry, spoken("written by version one")[0])
+
+    def to_v2(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE entries ADD COLUMN mood TEXT DEFAULT 'calm'")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, to_v2))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with make_store(tmp_path) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert store._conn.execute("SELECT mood FROM entries").fetchone()[0] == "calm"
+        assert [u.text for u in store.get_entry(entry).utterances] == ["written by version one"]
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE entries ADD COLUMN later TEXT")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    with pytest.raises(JournalError):
+        make_store(tmp_path)
+    with sqlite3.connect(tmp_path / "data" / "journal.sqlite3") as conn:  # rolled back whole
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
+        assert "later" not in columns
