@@ -36,6 +36,13 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def centred_start(final: Final, audio_bytes: int, rate: int) -> float:
+    """Where audio cut with equal margins around the words begins in the stream."""
+    seconds = audio_bytes / audio_files.SAMPLE_BYTES / rate if rate else 0.0
+    margin = max(0.0, (seconds - (final.end - final.start)) / 2)
+    return max(0.0, final.start - margin)
+
+
 def private_dir(path: Path, doing: str) -> None:
     """Make sure `path` is a writable folder only its owner can enter (0700)."""
     if not path.is_dir():
@@ -160,8 +167,9 @@ class JournalStore:
 
     def add_utterance(self, entry_id: int, final: Final, audio: bytes | None = None,
                       sample_rate: int = 16000, *, audio_start: float | None = None) -> int:
-        """Commit one recognised utterance. `audio` is its mono int16 PCM, whose first
-        sample is at stream time `audio_start` (default: `final.start`)."""
+        """Commit one recognised utterance. `audio` is its mono int16 PCM, whose first sample is
+        at stream time `audio_start`; by default the audio is taken to be centred on the words
+        (an equal margin either side, cut short at the start of the stream)."""
         doing = "save what you just said"
         with self._write(doing) as conn:
             row = conn.execute("SELECT audio_file, audio_rate FROM entries WHERE id = ?",
@@ -179,7 +187,8 @@ class JournalStore:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry_id, now(), final.text, queries.words_to_json(final.words),
                      len(final.words), final.confidence, final.start, final.end,
-                     final.start if audio_start is None else audio_start,
+                     centred_start(final, len(audio or b""), sample_rate)
+                     if audio_start is None else audio_start,
                      placed[0] if placed else None, placed[1] if placed else None))
             except BaseException:
                 if placed:
