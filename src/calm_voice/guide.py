@@ -126,8 +126,10 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"is {len(value)} characters long; at most {expected} are allowed"
     if error.validator == "type":
         return f"should be {_TYPE_NAMES.get(str(expected), expected)}, not {value!r}"
-    if error.validator == "pattern":
+    if error.validator == "pattern" and expected.startswith("^[a-z0-9]"):
         return f"{value!r} should use only lower-case letters, digits and dashes"
+    if error.validator == "pattern" and expected == "^[a-z]{2,3}$":
+        return f"{value!r} should be a language code like 'en'"
     return error.message
 
 
