@@ -25,6 +25,8 @@ class SessionState:
     entry_open: bool = False
     entry_utterances: int = 0
     entry_words: int = 0
+    utterance_words: tuple[int, ...] = ()
+    """Words in each utterance of the open entry, so taking one back corrects entry_words."""
     reflect_after_step: bool = True
 
 
@@ -170,7 +172,8 @@ def _close_entry(state: SessionState) -> tuple[SessionState, list[Effect]]:
     if not state.entry_open:
         return state, []
     effects: list[Effect] = [CloseEntry(state.entry_utterances, state.entry_words)]
-    closed = replace(state, entry_open=False, entry_utterances=0, entry_words=0)
+    closed = replace(state, entry_open=False, entry_utterances=0, entry_words=0,
+                     utterance_words=())
     return closed, effects
 
 
@@ -208,11 +211,14 @@ def transition(
             return _ask(state, guide, 0)
         return replace(state, mode=Mode.IDLE, sentence=0), []
     if isinstance(event, PromptAsked):
-        if state.mode is not Mode.REFLECTING or state.entry_open or event.step != state.step:
+        # A prompt that finished just as another was asked must not file the answer under it.
+        stale = event.step != state.step or event.prompt != state.prompt
+        if state.mode is not Mode.REFLECTING or state.entry_open or stale:
             return state, []
         step = guide.steps[state.step]
         prompt = step.prompts[event.prompt]
-        opened = replace(state, entry_open=True, entry_utterances=0, entry_words=0)
+        opened = replace(state, entry_open=True, entry_utterances=0, entry_words=0,
+                         utterance_words=())
         return opened, [OpenEntry(step.id, prompt.id)]
     if isinstance(event, Dictated):
         if not state.entry_open or not event.final.text.strip():
@@ -223,6 +229,7 @@ def transition(
                 state,
                 entry_utterances=state.entry_utterances + 1,
                 entry_words=state.entry_words + words,
+                utterance_words=(*state.utterance_words, words),
             ),
             [AddUtterance(event.final)],
         )
@@ -291,7 +298,10 @@ def _on_command(
     if kind is CommandKind.SCRATCH_THAT:
         if not state.entry_open or state.entry_utterances == 0:
             return state, [Announce("There is nothing to take back yet.")]
-        fewer = replace(state, entry_utterances=state.entry_utterances - 1)
+        taken = state.utterance_words[-1] if state.utterance_words else 0
+        fewer = replace(state, entry_utterances=state.entry_utterances - 1,
+                        entry_words=state.entry_words - taken,
+                        utterance_words=state.utterance_words[:-1])
         return fewer, [RemoveLastUtterance(), Announce("Taken back.")]
     if kind is CommandKind.LOUDER:
         return state, [AdjustVoice(volume_delta=VOLUME_STEP)]
@@ -325,7 +335,11 @@ def _goto_number(
     if cmd.kind is CommandKind.GOTO_REASON:
         index = guide.reason_index(number)
         if index is None:
-            return state, [Announce(f"There is no reason {number}. The reasons go from 1 to 5.")]
+            reasons = next((len(p.steps) for p in guide.parts if p.id == "reasons"), 0)
+            if not reasons:
+                return state, [Announce("This guide has no reasons to go to.")]
+            return state, [Announce(f"There is no reason {number}. "
+                                    f"The reasons go from 1 to {reasons}.")]
         return _go_to(state, guide, index)
     if not 1 <= number <= total:
         return state, [Announce(f"There is no step {number}. The steps go from 1 to {total}.")]

@@ -1,0 +1,419 @@
+"""The pure session: every command in every mode, engine events, stale events, and purity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from calm_voice.events import Command, CommandKind, Final
+from calm_voice.guide import load_guide
+from calm_voice.session import (
+    HELP_TEXT,
+    RATE_STEP,
+    VOLUME_STEP,
+    AddUtterance,
+    AdjustVoice,
+    Announce,
+    AskPrompt,
+    CloseEntry,
+    Dictated,
+    Effect,
+    Event,
+    Mode,
+    OpenEntry,
+    PauseSpeech,
+    PlayStep,
+    PromptAsked,
+    Quit,
+    RemoveLastUtterance,
+    ResumeSpeech,
+    SavePosition,
+    SentenceStarted,
+    SessionState,
+    ShowHelp,
+    SilenceTimeout,
+    StepFinished,
+    StopSpeech,
+    transition,
+    where_am_i,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+K = CommandKind
+GUIDE = load_guide(REPO / "content" / "guide.en.yaml")
+LAST = len(GUIDE.steps) - 1
+REASON_3 = GUIDE.index_of("reason-3")
+
+# Step reason-3, two sentences in; while reflecting, an entry holds two utterances of 3 + 4 words.
+STATES = {
+    Mode.IDLE: SessionState(step=REASON_3, mode=Mode.IDLE, sentence=2),
+    Mode.PLAYING: SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=2),
+    Mode.PAUSED: SessionState(step=REASON_3, mode=Mode.PAUSED, sentence=2),
+    Mode.REFLECTING: SessionState(
+        step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0, entry_open=True,
+        entry_utterances=2, entry_words=7, utterance_words=(3, 4),
+    ),
+}
+CLOSE = [CloseEntry(2, 7)]
+
+
+def closes(mode: Mode) -> list[Effect]:
+    """The entry a command closes first: only a reflection has one open."""
+    return list(CLOSE) if mode is Mode.REFLECTING else []
+
+
+def go_to(mode: Mode, index: int) -> tuple[SessionState, list[Effect]]:
+    state = SessionState(step=index, mode=Mode.PLAYING, sentence=0, prompt=0)
+    return state, [*closes(mode), StopSpeech(), SavePosition(GUIDE.steps[index].id),
+                   PlayStep(index, 0)]
+
+
+def unchanged(mode: Mode, *effects: Effect) -> tuple[SessionState, list[Effect]]:
+    return STATES[mode], list(effects)
+
+
+def resumed(mode: Mode) -> tuple[SessionState, list[Effect]]:
+    before = STATES[mode]
+    if mode is Mode.PAUSED:
+        return replace(before, mode=Mode.PLAYING), [ResumeSpeech()]
+    if mode is Mode.PLAYING:
+        return before, []
+    playing = replace(before, mode=Mode.PLAYING, entry_open=False, entry_utterances=0,
+                      entry_words=0, utterance_words=())
+    return playing, [*closes(mode), StopSpeech(), PlayStep(REASON_3, before.sentence)]
+
+
+def idle(mode: Mode, *effects: Effect, sentence: int | None = None) -> SessionState:
+    before = STATES[mode]
+    return replace(before, mode=Mode.IDLE, entry_open=False, entry_utterances=0, entry_words=0,
+                   utterance_words=(), sentence=before.sentence if sentence is None else sentence)
+
+
+def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
+    """What the session should do: written out per command, independently of session.py."""
+    before = STATES[mode]
+    kind = command.kind
+    if kind is K.NEXT:
+        return go_to(mode, REASON_3 + 1)
+    if kind is K.PREVIOUS:
+        return go_to(mode, REASON_3 - 1)
+    if kind is K.REPEAT:
+        return go_to(mode, REASON_3)
+    if kind is K.GOTO_STEP:
+        return go_to(mode, 9)  # "step ten" is react-4, the tenth step
+    if kind is K.GOTO_REASON:
+        return go_to(mode, GUIDE.index_of("reason-5"))
+    if kind is K.PAUSE:
+        if mode is Mode.PLAYING:
+            return replace(before, mode=Mode.PAUSED), [PauseSpeech()]
+        return unchanged(mode)
+    if kind is K.RESUME:
+        return resumed(mode)
+    if kind is K.TOGGLE:
+        if mode is Mode.PLAYING:
+            return replace(before, mode=Mode.PAUSED), [PauseSpeech()]
+        return resumed(mode)
+    if kind is K.STOP:
+        return idle(mode, sentence=0), [*closes(mode), StopSpeech()]
+    if kind is K.WHERE:
+        return unchanged(mode, Announce(
+            "You are at step 4 of 11: Need for Personal Space, in Reasons Behind His Distance."))
+    if kind is K.HELP:
+        return unchanged(mode, ShowHelp(), Announce(HELP_TEXT))
+    if kind is K.REFLECT:
+        prompt = 1 if mode is Mode.REFLECTING else 0
+        asked = replace(idle(mode, sentence=0), mode=Mode.REFLECTING, prompt=prompt)
+        return asked, [*closes(mode), StopSpeech(), AskPrompt(REASON_3, prompt)]
+    if kind is K.FINISH_ENTRY:
+        if mode is Mode.REFLECTING:
+            return idle(mode), list(CLOSE)
+        return unchanged(mode)
+    if kind is K.SCRATCH_THAT:
+        if mode is Mode.REFLECTING:
+            fewer = replace(before, entry_utterances=1, entry_words=3, utterance_words=(3,))
+            return fewer, [RemoveLastUtterance(), Announce("Taken back.")]
+        return unchanged(mode, Announce("There is nothing to take back yet."))
+    if kind is K.LOUDER:
+        return unchanged(mode, AdjustVoice(volume_delta=VOLUME_STEP))
+    if kind is K.SOFTER:
+        return unchanged(mode, AdjustVoice(volume_delta=-VOLUME_STEP))
+    if kind is K.FASTER:
+        return unchanged(mode, AdjustVoice(rate_delta=RATE_STEP))
+    if kind is K.SLOWER:
+        return unchanged(mode, AdjustVoice(rate_delta=-RATE_STEP))
+    if kind is K.QUIT:
+        return idle(mode), [*closes(mode), StopSpeech(), Quit()]
+    raise AssertionError(f"no expectation written for {kind}")
+
+
+NUMBERS = {K.GOTO_STEP: 10, K.GOTO_REASON: 5}
+COMMANDS = [Command(kind, NUMBERS.get(kind), source="voice", heard=kind.value) for kind in K]
+
+
+def test_every_command_kind_is_in_the_table() -> None:
+    assert {c.kind for c in COMMANDS} == set(CommandKind)
+
+
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.kind.value)
+def test_every_command_in_every_mode(mode: Mode, command: Command) -> None:
+    assert transition(STATES[mode], command, GUIDE) == expected(mode, command)
+
+
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.kind.value)
+def test_pure_same_input_same_output_and_input_untouched(mode: Mode, command: Command) -> None:
+    before = STATES[mode]
+    copy = replace(before)
+    first = transition(before, command, GUIDE)
+    second = transition(before, command, GUIDE)
+    assert first == second
+    assert before == copy
+    assert first[1] is not second[1]  # a fresh list each time: callers may extend it
+
+
+def test_a_key_and_a_voice_command_do_the_same() -> None:
+    state = STATES[Mode.PLAYING]
+    assert transition(state, Command(K.NEXT), GUIDE) == transition(
+        state, Command(K.NEXT, source="voice", heard="next"), GUIDE)
+
+
+# Bounds.
+
+def test_next_on_the_last_step_says_so_and_stays() -> None:
+    state = SessionState(step=LAST, mode=Mode.PLAYING, sentence=1)
+    after, effects = transition(state, Command(K.NEXT), GUIDE)
+    assert after == replace(state, mode=Mode.IDLE)
+    assert effects == [StopSpeech(), Announce("That was the last step of the guide.")]
+
+
+def test_next_on_the_last_step_while_reflecting_keeps_the_answer() -> None:
+    state = replace(STATES[Mode.REFLECTING], step=LAST)
+    after, effects = transition(state, Command(K.NEXT), GUIDE)
+    assert effects[0] == CloseEntry(2, 7)
+    assert not after.entry_open and after.step == LAST
+
+
+def test_back_on_the_first_step_replays_it() -> None:
+    state = SessionState(step=0, mode=Mode.PLAYING, sentence=2)
+    assert transition(state, Command(K.PREVIOUS), GUIDE) == (
+        SessionState(step=0, mode=Mode.PLAYING),
+        [StopSpeech(), SavePosition("intro"), PlayStep(0, 0)],
+    )
+
+
+@pytest.mark.parametrize(("number", "step_id"), [(1, "intro"), (11, "conclusion"), (7, "react-1")])
+def test_go_to_step_within_bounds(number: int, step_id: str) -> None:
+    after, effects = transition(SessionState(), Command(K.GOTO_STEP, number), GUIDE)
+    assert GUIDE.steps[after.step].id == step_id
+    assert effects[-2:] == [SavePosition(step_id), PlayStep(after.step, 0)]
+
+
+@pytest.mark.parametrize("number", [0, 12, 99, None])
+def test_go_to_step_out_of_bounds_explains_and_stays(number: int | None) -> None:
+    state = STATES[Mode.PLAYING]
+    after, effects = transition(state, Command(K.GOTO_STEP, number), GUIDE)
+    assert after == state
+    assert effects == [Announce(f"There is no step {number or 0}. The steps go from 1 to 11.")]
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+def test_go_to_reason_within_bounds(number: int) -> None:
+    after, effects = transition(SessionState(), Command(K.GOTO_REASON, number), GUIDE)
+    assert GUIDE.steps[after.step].id == f"reason-{number}"
+    assert after.mode is Mode.PLAYING
+    assert effects[-1] == PlayStep(after.step, 0)
+
+
+@pytest.mark.parametrize("number", [0, 6, 12])
+def test_go_to_reason_out_of_bounds_explains_and_stays(number: int) -> None:
+    state = STATES[Mode.REFLECTING]
+    after, effects = transition(state, Command(K.GOTO_REASON, number), GUIDE)
+    assert after == state, "a mistaken number must not close the open answer"
+    assert effects == [Announce(f"There is no reason {number}. The reasons go from 1 to 5.")]
+
+
+def test_go_to_reason_counts_the_reasons_of_this_guide(tmp_path: Path) -> None:
+    text = (REPO / "content" / "guide.en.yaml").read_text(encoding="utf-8")
+    cut = text.index("      - id: reason-4")
+    shorter = text[:cut] + text[text.index("  - id: reacting"):]
+    path = tmp_path / "guide.yaml"
+    path.write_text(shorter, encoding="utf-8")
+    small = load_guide(path)
+    _, effects = transition(SessionState(), Command(K.GOTO_REASON, 4), small)
+    assert effects == [Announce("There is no reason 4. The reasons go from 1 to 3.")]
+
+
+def test_go_to_reason_in_a_guide_without_reasons() -> None:
+    korean = load_guide(REPO / "tests" / "data" / "guide.ko.yaml")
+    state = SessionState()
+    assert transition(state, Command(K.GOTO_REASON, 1), korean) == (
+        state, [Announce("This guide has no reasons to go to.")])
+
+
+# Pause and resume keep the place.
+
+def test_pause_then_resume_keeps_the_sentence() -> None:
+    state = SessionState(step=2, mode=Mode.PLAYING)
+    state, _ = transition(state, SentenceStarted(2, 2), GUIDE)
+    paused, effects = transition(state, Command(K.PAUSE), GUIDE)
+    assert (paused.mode, paused.sentence, effects) == (Mode.PAUSED, 2, [PauseSpeech()])
+    playing, effects = transition(paused, Command(K.RESUME), GUIDE)
+    assert (playing.mode, playing.sentence, effects) == (Mode.PLAYING, 2, [ResumeSpeech()])
+
+
+def test_toggle_twice_is_back_where_it_was() -> None:
+    state = SessionState(step=5, mode=Mode.PLAYING, sentence=1)
+    paused, _ = transition(state, Command(K.TOGGLE), GUIDE)
+    again, effects = transition(paused, Command(K.TOGGLE), GUIDE)
+    assert again == state and effects == [ResumeSpeech()]
+
+
+def test_resume_after_idle_starts_from_the_remembered_sentence() -> None:
+    state = SessionState(step=5, mode=Mode.IDLE, sentence=3)
+    after, effects = transition(state, Command(K.RESUME), GUIDE)
+    assert after.mode is Mode.PLAYING
+    assert effects == [StopSpeech(), PlayStep(5, 3)]
+
+
+def test_sentence_started_tracks_the_place_only_for_this_step() -> None:
+    state = SessionState(step=4, mode=Mode.PLAYING)
+    assert transition(state, SentenceStarted(4, 3), GUIDE) == (replace(state, sentence=3), [])
+    assert transition(state, SentenceStarted(5, 3), GUIDE) == (state, [])
+    idle_state = replace(state, mode=Mode.IDLE)
+    assert transition(idle_state, SentenceStarted(4, 3), GUIDE) == (idle_state, [])
+
+
+# Reflecting: the step ends, the prompt is asked, the answer is taken down.
+
+def test_step_finished_asks_the_first_prompt() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3)
+    after, effects = transition(state, StepFinished(REASON_3), GUIDE)
+    assert after == SessionState(step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0)
+    assert effects == [StopSpeech(), AskPrompt(REASON_3, 0)]
+
+
+def test_step_finished_without_reflecting_goes_idle() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3, reflect_after_step=False)
+    after, effects = transition(state, StepFinished(REASON_3), GUIDE)
+    assert after == replace(state, mode=Mode.IDLE, sentence=0)
+    assert effects == []
+
+
+@pytest.mark.parametrize(
+    ("state", "event"),
+    [
+        (SessionState(step=3, mode=Mode.PLAYING), StepFinished(2)),  # the step before, late
+        (SessionState(step=3, mode=Mode.PLAYING), StepFinished(4)),
+        (SessionState(step=3, mode=Mode.PAUSED), StepFinished(3)),
+        (SessionState(step=3, mode=Mode.IDLE), StepFinished(3)),
+        (STATES[Mode.REFLECTING], StepFinished(REASON_3)),
+        (SessionState(step=3, mode=Mode.REFLECTING), PromptAsked(2, 0)),
+        (SessionState(step=3, mode=Mode.REFLECTING, prompt=1), PromptAsked(3, 0)),
+        (SessionState(step=3, mode=Mode.PLAYING), PromptAsked(3, 0)),
+        (STATES[Mode.REFLECTING], PromptAsked(REASON_3, 0)),  # already open
+        (SessionState(step=3, mode=Mode.PLAYING), Dictated(Final("hello there"))),
+        (STATES[Mode.REFLECTING], Dictated(Final("   "))),
+        (SessionState(step=3, mode=Mode.PLAYING), SilenceTimeout()),
+        (SessionState(step=3, mode=Mode.IDLE), SilenceTimeout()),
+    ],
+)
+def test_stale_or_out_of_place_events_are_ignored(state: SessionState, event: Event) -> None:
+    assert transition(state, event, GUIDE) == (state, [])
+
+
+def test_prompt_asked_opens_an_entry_for_that_prompt() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, prompt=1)
+    after, effects = transition(state, PromptAsked(REASON_3, 1), GUIDE)
+    assert after == replace(state, entry_open=True)
+    assert effects == [OpenEntry("reason-3", "reason-3-balance")]
+
+
+def test_dictated_adds_utterances_and_counts_words() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
+    first = Final("he has been so quiet")
+    second = Final("  I miss him  ")
+    state, effects = transition(state, Dictated(first), GUIDE)
+    assert effects == [AddUtterance(first)]
+    state, effects = transition(state, Dictated(second), GUIDE)
+    assert effects == [AddUtterance(second)]
+    assert (state.entry_utterances, state.entry_words, state.utterance_words) == (2, 8, (5, 3))
+    assert state.mode is Mode.REFLECTING
+
+
+def test_scratch_that_takes_back_the_last_utterance_and_its_words() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
+    for text in ("one two three", "four five"):
+        state, _ = transition(state, Dictated(Final(text)), GUIDE)
+    state, effects = transition(state, Command(K.SCRATCH_THAT), GUIDE)
+    assert effects == [RemoveLastUtterance(), Announce("Taken back.")]
+    assert (state.entry_utterances, state.entry_words) == (1, 3)
+    state, _ = transition(state, Command(K.SCRATCH_THAT), GUIDE)
+    assert (state.entry_utterances, state.entry_words) == (0, 0)
+    state, effects = transition(state, Command(K.SCRATCH_THAT), GUIDE)
+    assert effects == [Announce("There is nothing to take back yet.")]
+    assert state.entry_open, "taking everything back leaves the entry open for a new answer"
+
+
+def test_finish_entry_closes_with_the_counts() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
+    state, _ = transition(state, Dictated(Final("I will ask him gently")), GUIDE)
+    after, effects = transition(state, Command(K.FINISH_ENTRY), GUIDE)
+    assert effects == [CloseEntry(1, 5)]
+    assert after == SessionState(step=REASON_3, mode=Mode.IDLE)
+
+
+def test_silence_timeout_closes_the_entry_and_goes_idle() -> None:
+    after, effects = transition(STATES[Mode.REFLECTING], SilenceTimeout(), GUIDE)
+    assert effects == [CloseEntry(2, 7)]
+    assert after == idle(Mode.REFLECTING)
+
+
+def test_silence_timeout_before_the_entry_opened_just_goes_idle() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.REFLECTING)
+    assert transition(state, SilenceTimeout(), GUIDE) == (replace(state, mode=Mode.IDLE), [])
+
+
+def test_quit_while_reflecting_closes_the_entry_first() -> None:
+    after, effects = transition(STATES[Mode.REFLECTING], Command(K.QUIT), GUIDE)
+    assert effects == [CloseEntry(2, 7), StopSpeech(), Quit()]
+    assert not after.entry_open
+
+
+def test_reflect_cycles_through_the_prompts_of_the_step() -> None:
+    state = SessionState(step=REASON_3, mode=Mode.PLAYING)
+    asked = []
+    for _ in range(3):
+        state, effects = transition(state, Command(K.REFLECT), GUIDE)
+        asked.append(effects[-1])
+    assert asked == [AskPrompt(REASON_3, 0), AskPrompt(REASON_3, 1), AskPrompt(REASON_3, 0)]
+
+
+def test_a_whole_reflection_from_step_end_to_saved_entry() -> None:
+    state = SessionState(step=1, mode=Mode.PLAYING)
+    state, _ = transition(state, StepFinished(1), GUIDE)
+    state, effects = transition(state, PromptAsked(1, 0), GUIDE)
+    assert effects == [OpenEntry("reason-1", "reason-1-pressures")]
+    state, _ = transition(state, Dictated(Final("work has been hard on him")), GUIDE)
+    state, effects = transition(state, Command(K.NEXT), GUIDE)
+    assert effects == [CloseEntry(1, 6), StopSpeech(), SavePosition("reason-2"), PlayStep(2, 0)]
+    assert state == SessionState(step=2, mode=Mode.PLAYING)
+
+
+def test_where_am_i_names_step_and_part() -> None:
+    assert where_am_i(SessionState(step=0), GUIDE) == "You are at step 1 of 11: Introduction."
+    assert where_am_i(SessionState(step=LAST), GUIDE) == "You are at step 11 of 11: Conclusion."
+    assert where_am_i(SessionState(step=7), GUIDE) == (
+        "You are at step 8 of 11: Open and Honest Conversation, in Reacting to His Distance.")
+
+
+def test_help_mentions_every_spoken_command_it_names() -> None:
+    from calm_voice.commands import load_vocabulary
+
+    vocabulary = load_vocabulary("en")
+    said = HELP_TEXT.split(":", 1)[1].rstrip(".").replace(" or ", ", ").split(", ")
+    for phrase in said:
+        assert vocabulary.match(phrase) is not None, phrase
+
