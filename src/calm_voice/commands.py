@@ -76,6 +76,13 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _phrase_list(name: str, value: Any) -> list[str]:
+    """A list of phrases; a bare string would otherwise become one phrase per letter."""
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        raise TypeError(f"'{name}' should be a list of phrases, not {value!r}")
+    return value
+
+
 def load_vocabulary(language: str = "en", content_dir: Path | None = None) -> Vocabulary:
     path = (content_dir or paths.content_dir()) / f"commands.{language}.yaml"
     data = _load_yaml(path)
@@ -83,19 +90,21 @@ def load_vocabulary(language: str = "en", content_dir: Path | None = None) -> Vo
     confusions: dict[str, Command] = {}
     try:
         for name, said in data["commands"].items():
-            for phrase in said:
+            for phrase in _phrase_list(name, said):
                 phrases[normalise(phrase)] = Command(CommandKind(name))
         numbers: dict[str, int] = dict(data.get("numbers") or {})
         sloppy_numbers = {**numbers, **(data.get("number_confusions") or {})}
         for name, templates in (data.get("goto") or {}).items():
             kind = CommandKind(name)
-            for template in templates:
+            for template in _phrase_list(name, templates):
+                if "{n}" not in template:
+                    raise ValueError(f"'{template}' under {name} has no {{n}} for the number")
                 for word, n in sloppy_numbers.items():
                     target = phrases if word in numbers else confusions
                     target[normalise(template.format(n=word))] = Command(kind, int(n))
                     confusions[normalise(template.format(n=n))] = Command(kind, int(n))
         for name, heard in (data.get("confusions") or {}).items():
-            for phrase in heard:
+            for phrase in _phrase_list(name, heard):
                 confusions.setdefault(normalise(phrase), Command(CommandKind(name)))
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise GuideError(f"The command vocabulary {path} has a bad entry ({exc}).",
