@@ -51,9 +51,9 @@ class JournalScreen(Screen[None]):
     DEFAULT_CSS = """
     JournalScreen #journal-search { dock: top; margin: 0 1; }
     JournalScreen #journal-body { height: 1fr; }
-    JournalScreen #journal-list { width: 1fr; }
-    JournalScreen #journal-side { width: 1fr; border-left: solid $primary; padding: 0 1; }
-    JournalScreen #journal-status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+    JournalScreen #journal-list { width: 3fr; }
+    JournalScreen #journal-side { width: 2fr; border-left: solid $primary; padding: 0 1; }
+    JournalScreen #journal-status { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
