@@ -103,13 +103,47 @@ def _section(name: str, cls: type, raw: Any, source: Path) -> Any:
             f"In {source}, '{name}' has unknown setting(s): {', '.join(unknown)}.",
             f"Known settings are: {', '.join(sorted(known))}.",
         )
+    for f in dataclasses.fields(cls):
+        if f.name in raw and not _fits(raw[f.name], str(f.type)):
+            raise ConfigError(
+                f"In {source}, '{name}.{f.name}' is {raw[f.name]!r}, which is not "
+                f"{_KIND_WORDS.get(str(f.type), str(f.type))}.",
+                "Fix the value or delete the line to use the default.",
+            )
     return cls(**raw)
+
+
+# Field annotations are strings (postponed evaluation); these are the ones settings use.
+_KIND_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "str | None": "a name",
+    "str | int | None": "a device number or a part of its name",
+}
+
+
+def _fits(value: Any, annotation: str) -> bool:
+    allowed = {part.strip() for part in annotation.split("|")}
+    if isinstance(value, bool):
+        return "bool" in allowed
+    if value is None:
+        return "None" in allowed
+    if isinstance(value, int):
+        return bool(allowed & {"int", "float"})
+    if isinstance(value, float):
+        return "float" in allowed
+    return isinstance(value, str) and "str" in allowed
 
 
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
     """Read the YAML config (if any), then apply overrides like speaker__rate=150."""
     source = config_path or paths.config_file()
     raw: dict[str, Any] = {}
+    if config_path is not None and not config_path.exists():
+        raise ConfigError(f"The settings file {config_path} does not exist.",
+                          "Check the path given to --config, or leave it out to use the defaults.")
     if source.exists():
         try:
             loaded = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -120,11 +154,20 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"The settings file {source} is not a mapping of settings.",
                               "Fix or delete the file to use the defaults.")
         raw = loaded or {}
+    unknown = sorted(str(key) for key in set(raw) - set(_SECTIONS) - {"guide"})
+    if unknown:
+        raise ConfigError(
+            f"The settings file {source} has unknown section(s): {', '.join(unknown)}.",
+            f"Known sections are: {', '.join([*_SECTIONS, 'guide'])}.",
+        )
     top: dict[str, Any] = {
         name: _section(name, cls, raw.get(name), source) for name, cls in _SECTIONS.items()
     }
     if "guide" in raw:
-        top["guide_path"] = Path(str(raw["guide"])).expanduser()
+        if not isinstance(raw["guide"], str) or not raw["guide"].strip():
+            raise ConfigError(f"In {source}, 'guide' should be the path of a guide file.",
+                              "Fix the value or delete the line to use the built-in guide.")
+        top["guide_path"] = Path(raw["guide"]).expanduser()
     settings = Settings(**top)
     return apply_overrides(settings, **overrides)
 
