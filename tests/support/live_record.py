@@ -6,6 +6,7 @@ say when sound started or stopped coming out of the virtual speaker relative to 
 
 from __future__ import annotations
 
+import bisect
 import subprocess
 import threading
 import time
@@ -23,6 +24,9 @@ class LiveRecorder:
              "--latency-msec=10", "--raw"],
             env=server.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._chunks: list[tuple[float, np.ndarray]] = []
+        self._starts: list[int] = []
+        """Sample position of each chunk's first sample."""
+        self._total = 0
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -39,8 +43,11 @@ class LiveRecorder:
             data, leftover = leftover + data, b""
             if len(data) % 2:
                 data, leftover = data[:-1], data[-1:]
+            samples = np.frombuffer(data, dtype=np.int16)
             with self._lock:
-                self._chunks.append((arrived, np.frombuffer(data, dtype=np.int16)))
+                self._chunks.append((arrived, samples))
+                self._starts.append(self._total)
+                self._total += samples.size
 
     def wait_ready(self, timeout: float = 10.0) -> None:
         """Wait for the first audio: a fresh null sink wakes up only after its idle period."""
@@ -56,6 +63,23 @@ class LiveRecorder:
         """A position to look from: chunks that arrive later."""
         with self._lock:
             return len(self._chunks)
+
+    def position(self) -> int:
+        """How many samples have arrived so far: "now" on the recording's own timeline."""
+        with self._lock:
+            return self._total
+
+    def loud_positions(self, since: int = 0, threshold: int = 300) -> tuple[int, int] | None:
+        """Sample positions (see position()) of the first and last loud sample after `since`."""
+        with self._lock:
+            first_chunk = max(0, bisect.bisect_right(self._starts, since) - 1)
+            chunks = [s for _a, s in self._chunks[first_chunk:]]
+            base = self._starts[first_chunk] if self._starts else 0
+        if not chunks:
+            return None
+        recorded = np.concatenate(chunks)[since - base:]
+        loud = np.flatnonzero(np.abs(recorded.astype(np.int32)) > threshold)
+        return (since + int(loud[0]), since + int(loud[-1])) if loud.size else None
 
     def loud_times(self, since: int = 0, threshold: int = 300) -> tuple[float, float] | None:
         """Monotonic times of the first and last loud sample in chunks after `since`."""

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sounddevice as sd
 
-from calm_voice.audio.playback import resample
+from calm_voice.audio.devices import DeviceInfo
+from calm_voice.audio.playback import Playback, resample
 from calm_voice.cli.say import split_sentences
 from calm_voice.errors import SpeechEngineError
 from calm_voice.speech.synth import VoiceInfo, pick_voice, read_verified_wav
@@ -94,3 +96,67 @@ def test_split_sentences() -> None:
         "Hello there.", "How are you?", "Fine!"]
     assert split_sentences("   ") == []
     assert split_sentences("no punctuation") == ["no punctuation"]
+
+
+# The playback callback, driven block by block without a device.
+
+class _Time:
+    outputBufferDacTime = 10.0
+    currentTime = 9.96
+
+
+def _playback() -> Playback:
+    device = DeviceInfo(0, "test", "none", 0, 2, 22050.0, is_default_output=True)
+    playback = Playback(device, 22050, 20)
+    playback.device_rate = 22050  # no PortAudio device here; keep the source rate
+    return playback
+
+
+def _block(playback: Playback, frames: int = 441) -> np.ndarray:
+    out = np.full((frames, 1), 7, dtype=np.int16)
+    playback._callback(out, frames, _Time(), sd.CallbackFlags())
+    return out[:, 0].copy()
+
+
+def _events(playback: Playback) -> list[tuple[str, int, int]]:
+    found = []
+    while (event := playback.next_event(0.0)) is not None:
+        found.append((event.kind, event.generation, event.index))
+    return found
+
+
+def test_callback_copies_segments_in_order_and_marks_their_starts() -> None:
+    playback = _playback()
+    run = playback.new_run()
+    playback._ready = run  # what the control thread does once the start flush is done
+    playback.enqueue(run, 0, np.full(300, 1, dtype=np.int16))
+    playback.enqueue(run, 1, np.full(300, 2, dtype=np.int16))
+    playback.finish(run, 2)
+    first, second = _block(playback), _block(playback)
+    assert list(first[:300]) == [1] * 300 and list(first[300:]) == [2] * 141
+    assert list(second[:159]) == [2] * 159 and not second[159:].any()
+    assert _events(playback) == [("start", run, 0), ("start", run, 1), ("end", run, 2)]
+
+
+def test_callback_is_silent_until_the_run_is_flushed_and_after_stop() -> None:
+    playback = _playback()
+    run = playback.new_run()
+    playback.enqueue(run, 0, np.full(2000, 5, dtype=np.int16))
+    assert not _block(playback).any()  # start flush not done yet
+    playback._ready = run
+    assert (_block(playback) == 5).all()
+    playback.stop()
+    assert not _block(playback).any()  # the very next block
+    assert _events(playback) == [("start", run, 0)]
+
+
+def test_pause_holds_the_position() -> None:
+    playback = _playback()
+    run = playback.new_run()
+    playback._ready = run
+    playback.enqueue(run, 0, np.arange(1, 883, dtype=np.int16))
+    assert _block(playback)[0] == 1
+    playback.pause()
+    assert not _block(playback).any()
+    playback.resume()
+    assert _block(playback)[0] == 442

@@ -3,10 +3,16 @@
 The stream runs from start() to close(), playing silence when there is nothing to say, so that a
 new sentence starts at the next block instead of waiting for a device to open. The callback only
 copies prepared int16 frames and notes (in a queue) when a segment's first frame was handed over.
+
+A stop, and the first segment of a new run, also flush the device buffer from a small control
+thread (abort + start), so neither the tail of the old run nor the silence already queued ahead of
+the new one is heard: sound stops, and starts, without waiting for the ~2 blocks the device holds.
+A run plays only once its start flush is done, so no flush can cut off its beginning.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from dataclasses import dataclass
@@ -17,6 +23,8 @@ import sounddevice as sd
 
 from calm_voice.audio.devices import NO_DEVICE_FIX, DeviceInfo
 from calm_voice.errors import AudioDeviceError
+
+log = logging.getLogger(__name__)
 
 EventKind = Literal["start", "end", "stopped"]
 
@@ -59,7 +67,7 @@ def pick_rate(device: DeviceInfo, wanted: int) -> int:
 
 
 class Playback:
-    """Plays runs of segments; stop() and pause() take effect at the next audio block."""
+    """Plays runs of segments; stop() and pause() take effect at the next audio block at worst."""
 
     def __init__(self, device: DeviceInfo, source_rate: int = 22050, block_ms: int = 20,
                  latency: float | str = "low") -> None:
@@ -76,6 +84,15 @@ class Playback:
         self._paused = False
         self._lock = threading.Lock()
         self._stream: sd.OutputStream | None = None
+        self._ready = 0
+        """The newest run whose start flush is done; the callback plays only that run."""
+        self._started = 0
+        """The newest run whose first segment was queued."""
+        self._flushes: queue.Queue[int] = queue.Queue()
+        """Runs to flush for: a stop (0) or the start of run N (N)."""
+        self._closing = threading.Event()
+        self._control = threading.Thread(target=self._flush_loop, name="calm-voice-playback",
+                                         daemon=True)
 
     def start(self) -> None:
         """Open and start the output stream, or say plainly why the speaker cannot be used."""
@@ -89,6 +106,7 @@ class Playback:
                 f"The speaker '{self.device.name}' could not be opened ({exc}).",
                 NO_DEVICE_FIX) from exc
         self._stream = stream
+        self._control.start()
 
     @property
     def latency(self) -> float:
@@ -104,6 +122,7 @@ class Playback:
         with self._lock:
             self._generation += 1
             self._paused = False
+            self._flushes.put(0)
             return self._generation
 
     def stop(self) -> None:
@@ -126,11 +145,17 @@ class Playback:
         """Queue one segment (mono int16 at source_rate) for the run `generation`."""
         prepared = resample(np.ascontiguousarray(samples, dtype=np.int16),
                             self.source_rate, self.device_rate)
-        self._pending.put(Segment(generation, index, prepared))
+        self._put(Segment(generation, index, prepared))
 
     def finish(self, generation: int, index: int) -> None:
         """Mark the end of the run: an "end" event follows once its last frame has played."""
-        self._pending.put(Segment(generation, index, None))
+        self._put(Segment(generation, index, None))
+
+    def _put(self, segment: Segment) -> None:
+        self._pending.put(segment)
+        if segment.generation > self._started and segment.generation == self._generation:
+            self._started = segment.generation
+            self._flushes.put(segment.generation)
 
     def post(self, event: PlaybackEvent) -> None:
         """Put an event of the caller's own (e.g. "stopped") in line with the stream's events."""
@@ -144,6 +169,9 @@ class Playback:
 
     def close(self) -> None:
         self.stop()
+        self._closing.set()
+        if self._control.is_alive():
+            self._control.join(timeout=5)
         stream, self._stream = self._stream, None
         if stream is not None:
             try:
@@ -151,14 +179,34 @@ class Playback:
             finally:
                 stream.close()
 
+    def _flush_loop(self) -> None:
+        while not self._closing.is_set():
+            try:
+                requests = [self._flushes.get(timeout=0.1)]
+            except queue.Empty:
+                continue
+            while not self._flushes.empty():  # several requests need only one flush
+                requests.append(self._flushes.get_nowait())
+            ready = max(requests)
+            stream = self._stream
+            try:
+                if stream is not None:
+                    stream.abort()
+                if ready > self._ready:
+                    self._ready = ready  # the callback is not running between abort and start
+                if stream is not None:
+                    stream.start()
+            except sd.PortAudioError as exc:
+                log.warning("the speaker could not be restarted: %s", exc)
+
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any,
                   status: sd.CallbackFlags) -> None:
         out = outdata[:, 0]
-        if self._paused:
+        generation = self._generation
+        if self._paused or self._ready != generation:
             out.fill(0)
             return
         dac_time = float(time_info.outputBufferDacTime) or float(time_info.currentTime)
-        generation = self._generation
         filled = 0
         while filled < frames:
             segment = self._current
