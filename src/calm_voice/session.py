@@ -26,6 +26,7 @@ class SessionState:
     entry_utterances: int = 0
     entry_words: int = 0
     utterance_words: tuple[int, ...] = ()
+    step_done: bool = False  # the step was read to its end, so "continue" moves on
     """Words in each utterance of the open entry, so taking one back corrects entry_words."""
     reflect_after_step: bool = True
 
@@ -163,8 +164,10 @@ Effect = (
 RATE_STEP = 20
 VOLUME_STEP = 0.15
 HELP_TEXT = (
-    "You can say: next, back, repeat, pause, continue, stop, where am I, reflect, "
-    "go to reason three, louder, softer, faster or slower."
+    "You can say: next, back, repeat, pause, continue, stop, where am I, "
+    "go to reason three, louder, softer, faster or slower. "
+    "Say reflect to answer a question aloud, then I'm done when you have finished, "
+    "or scratch that to take back the last thing you said."
 )
 
 
@@ -180,7 +183,7 @@ def _close_entry(state: SessionState) -> tuple[SessionState, list[Effect]]:
 def _go_to(state: SessionState, guide: Guide, index: int) -> tuple[SessionState, list[Effect]]:
     state, effects = _close_entry(state)
     effects.append(StopSpeech())
-    state = replace(state, step=index, sentence=0, prompt=0, mode=Mode.PLAYING)
+    state = replace(state, step=index, sentence=0, prompt=0, mode=Mode.PLAYING, step_done=False)
     effects += [SavePosition(guide.steps[index].id), PlayStep(index, 0)]
     return state, effects
 
@@ -207,6 +210,7 @@ def transition(
     if isinstance(event, StepFinished):
         if event.step != state.step or state.mode is not Mode.PLAYING:
             return state, []
+        state = replace(state, step_done=True)
         if state.reflect_after_step:
             return _ask(state, guide, 0)
         return replace(state, mode=Mode.IDLE, sentence=0), []
@@ -264,7 +268,8 @@ def _on_command(
         return _go_to(state, guide, state.step + 1)
     if kind is CommandKind.PREVIOUS:
         if state.step == 0:
-            return _go_to(state, guide, 0)
+            state, effects = _go_to(state, guide, 0)
+            return state, [Announce("This is the first step."), *effects]
         return _go_to(state, guide, state.step - 1)
     if kind is CommandKind.REPEAT:
         return _go_to(state, guide, state.step)
@@ -282,7 +287,7 @@ def _on_command(
         return _resume(state, guide)
     if kind is CommandKind.STOP:
         closed, effects = _close_entry(state)
-        return replace(closed, mode=Mode.IDLE, sentence=0), [*effects, StopSpeech()]
+        return replace(closed, mode=Mode.IDLE), [*effects, StopSpeech()]
     if kind is CommandKind.WHERE:
         return state, [Announce(where_am_i(state, guide))]
     if kind is CommandKind.HELP:
@@ -322,8 +327,10 @@ def _resume(state: SessionState, guide: Guide) -> tuple[SessionState, list[Effec
         return replace(state, mode=Mode.PLAYING), [ResumeSpeech()]
     if state.mode is Mode.PLAYING:
         return state, []
+    if state.step_done and state.step < len(guide.steps) - 1:
+        return _go_to(state, guide, state.step + 1)
     closed, effects = _close_entry(state)
-    playing = replace(closed, mode=Mode.PLAYING)
+    playing = replace(closed, mode=Mode.PLAYING, step_done=False)
     return playing, [*effects, StopSpeech(), PlayStep(state.step, state.sentence)]
 
 

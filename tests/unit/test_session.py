@@ -116,7 +116,7 @@ def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
             return replace(before, mode=Mode.PAUSED), [PauseSpeech()]
         return resumed(mode)
     if kind is K.STOP:
-        return idle(mode, sentence=0), [*closes(mode), StopSpeech()]
+        return idle(mode), [*closes(mode), StopSpeech()]  # "continue" goes on from there
     if kind is K.WHERE:
         return unchanged(mode, Announce(
             "You are at step 4 of 11: Need for Personal Space, in Reasons Behind His Distance."))
@@ -196,12 +196,23 @@ def test_next_on_the_last_step_while_reflecting_keeps_the_answer() -> None:
     assert not after.entry_open and after.step == LAST
 
 
-def test_back_on_the_first_step_replays_it() -> None:
+def test_back_on_the_first_step_says_so_and_replays_it() -> None:
     state = SessionState(step=0, mode=Mode.PLAYING, sentence=2)
     assert transition(state, Command(K.PREVIOUS), GUIDE) == (
         SessionState(step=0, mode=Mode.PLAYING),
-        [StopSpeech(), SavePosition("intro"), PlayStep(0, 0)],
+        [Announce("This is the first step."), StopSpeech(), SavePosition("intro"),
+         PlayStep(0, 0)],
     )
+
+
+def test_continue_after_a_finished_step_and_its_reflection_moves_on() -> None:
+    state = SessionState(step=2, mode=Mode.PLAYING, sentence=3)
+    state, _ = transition(state, StepFinished(2), GUIDE)
+    assert state.mode is Mode.REFLECTING and state.step_done
+    state, _ = transition(state, Command(K.STOP), GUIDE)
+    after, effects = transition(state, Command(K.RESUME), GUIDE)
+    assert after.step == 3 and after.mode is Mode.PLAYING and not after.step_done
+    assert effects[-1] == PlayStep(3, 0)
 
 
 @pytest.mark.parametrize(("number", "step_id"), [(1, "intro"), (11, "conclusion"), (7, "react-1")])
@@ -291,14 +302,15 @@ def test_sentence_started_tracks_the_place_only_for_this_step() -> None:
 def test_step_finished_asks_the_first_prompt() -> None:
     state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3)
     after, effects = transition(state, StepFinished(REASON_3), GUIDE)
-    assert after == SessionState(step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0)
+    assert after == SessionState(step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0,
+                                 step_done=True)
     assert effects == [StopSpeech(), AskPrompt(REASON_3, 0)]
 
 
 def test_step_finished_without_reflecting_goes_idle() -> None:
     state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3, reflect_after_step=False)
     after, effects = transition(state, StepFinished(REASON_3), GUIDE)
-    assert after == replace(state, mode=Mode.IDLE, sentence=0)
+    assert after == replace(state, mode=Mode.IDLE, sentence=0, step_done=True)
     assert effects == []
 
 
@@ -413,7 +425,9 @@ def test_help_mentions_every_spoken_command_it_names() -> None:
     from calm_voice.commands import load_vocabulary
 
     vocabulary = load_vocabulary("en")
-    said = HELP_TEXT.split(":", 1)[1].rstrip(".").replace(" or ", ", ").split(", ")
+    first = HELP_TEXT.split(":", 1)[1].split(".")[0]
+    said = first.replace(" or ", ", ").split(", ") + ["reflect", "i'm done", "scratch that"]
     for phrase in said:
+        assert phrase.lower() in HELP_TEXT.lower()
         assert vocabulary.match(phrase) is not None, phrase
 
