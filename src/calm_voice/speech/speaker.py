@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from typing import Any
 
 from calm_voice.audio.devices import resolve_output
 from calm_voice.audio.playback import Playback, PlaybackEvent
@@ -29,6 +30,14 @@ log = logging.getLogger(__name__)
 MIN_RATE, MAX_RATE = 80, 400
 MIN_VOLUME, MAX_VOLUME = 0.1, 1.0
 POLL_S = 0.05
+
+
+def _report(callback: Callable[[Any], None], value: Any) -> None:
+    """Call back the caller; its mistake must not end the thread that reports to it."""
+    try:
+        callback(value)
+    except Exception:
+        log.exception("a speaker callback failed")
 
 
 @dataclass
@@ -241,7 +250,7 @@ class Speaker:
                     if self._run is run:
                         self._run = None
                 if run.finish() and run.on_done is not None:
-                    run.on_done(event.kind == "end")
+                    _report(run.on_done, event.kind == "end")
 
     def _sentence_started(self, run: _Run, index: int) -> None:
         run.playing = index
@@ -251,4 +260,4 @@ class Speaker:
         with self._lock:
             self._heard.append(_Heard(text, now, now + duration))
         if run.on_sentence is not None:
-            run.on_sentence(index)
+            _report(run.on_sentence, index)
