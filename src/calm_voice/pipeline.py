@@ -38,6 +38,11 @@ class VoiceHeard:
 
 
 @dataclass(frozen=True)
+class MicrophoneLost:
+    """The voice thread ended because the microphone went away."""
+
+
+@dataclass(frozen=True)
 class TypedAnswer:
     """A reflection typed from the keyboard instead of spoken."""
 
@@ -98,6 +103,7 @@ class SessionLoop:
         self._last_voice_activity = time.monotonic()
         self._recognizer_mode = ""
         self._pending_audio: bytes | None = None
+        self._listening = ""
 
     @property
     def state(self) -> s.SessionState:
@@ -170,6 +176,10 @@ class SessionLoop:
     def _handle(self, event: object) -> None:
         if isinstance(event, tuple) and event and event[0] == "attach-voice":
             self._voice = event[1]
+            self._recognizer_mode = ""
+            self._update_listening()
+        elif isinstance(event, MicrophoneLost):
+            self._voice = None
             self._recognizer_mode = ""
             self._update_listening()
         elif isinstance(event, VoiceHeard):
@@ -264,6 +274,8 @@ class SessionLoop:
             self._recognizer_mode = mode
             if self._voice is not None and mode:
                 self._voice.set_mode(mode)
+        if status != self._listening:
+            self._listening = status
             self.sink.on_listening(status)
 
     # Effects.
