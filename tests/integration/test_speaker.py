@@ -40,9 +40,10 @@ class Progress:
         self.done.set()
 
 
-@pytest.fixture
-def recorder(pulse: PulseServer) -> Iterator[LiveRecorder]:
-    rec = LiveRecorder(pulse, f"{SPEAKER}.monitor")
+@pytest.fixture(scope="module")
+def recorder(pulse_server: PulseServer) -> Iterator[LiveRecorder]:
+    """One live recording for the module: a null sink takes ~2 s to wake for a new recorder."""
+    rec = LiveRecorder(pulse_server, f"{SPEAKER}.monitor")
     rec.wait_ready()
     yield rec
     rec.stop()
