@@ -1,9 +1,38 @@
-"""Sub-command module; filled in by its owner."""
+"""`calm-voice` with no command (or `calm-voice app`): the terminal companion."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
+
+from calm_voice.cli import settings_from
+from calm_voice.guide import load_guide
+from calm_voice.position import save_position
 
 
 def register(sub: Any) -> None:
-    pass
+    app = sub.add_parser(
+        "app", help="open the terminal companion (the default)",
+        description="Shows the guide, reads it aloud and listens for spoken commands. "
+                    "Press ? inside for the keys.")
+    app.add_argument("--from", dest="from_step", metavar="STEP",
+                     help="start at this step id (e.g. reason-3) instead of where you left off")
+    app.add_argument("--keyboard", action="store_true",
+                     help="do not use the microphone; keys only")
+    app.set_defaults(func=run_app)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    guide = load_guide(settings.guide_path)
+    start = None
+    if args.from_step:
+        start = guide.index_of(args.from_step)
+        # The loop starts at the remembered step, so --from becomes the remembered step.
+        save_position(settings.state_file, guide, args.from_step)
+    # Textual is imported only now, so other sub-commands never load it.
+    from calm_voice.ui.app import make_app
+
+    app = make_app(settings, guide, start_step=start, voice=not args.keyboard)
+    app.run()
+    return 0

@@ -1,0 +1,196 @@
+"""The Textual app: first paint at once, engines loaded in a worker, keys turned into Commands."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from textual import on, work
+from textual.app import App
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from calm_voice.config import DEFAULT_MODEL, Settings
+from calm_voice.errors import CalmVoiceError
+from calm_voice.guide import Guide
+from calm_voice.journal import JournalStore
+from calm_voice.pipeline import TypedAnswer, load_position
+from calm_voice.ports import Sink, SpeakerPort
+from calm_voice.session import SessionState
+from calm_voice.ui.bridge import UiBridge
+from calm_voice.ui.screens.help import HelpScreen
+from calm_voice.ui.screens.main import MainScreen
+from calm_voice.ui.screens.models import ModelCatalog, ModelsScreen
+from calm_voice.ui.screens.notice import NoticeScreen
+from calm_voice.ui.screens.typed_entry import TypedEntryScreen
+
+
+class LoopPort(Protocol):
+    """The part of calm_voice.pipeline.SessionLoop the TUI uses."""
+
+    speaker: SpeakerPort | None
+
+    def start(self) -> None: ...
+    def submit(self, event: Any) -> None: ...
+    def stop(self) -> None: ...
+
+
+ServicesFactory = Callable[[Settings, Sink, Guide, bool], LoopPort]
+
+
+def real_services(settings: Settings, sink: Sink, guide: Guide, voice: bool) -> LoopPort:
+    from calm_voice.pipeline import build_services
+
+    return build_services(settings, sink, guide, voice=voice)
+
+
+def model_status(settings: Settings) -> tuple[str, str]:
+    """Which speech model would be used and whether it is there; reads folders, loads nothing."""
+    from calm_voice.speech.discovery import find_model
+
+    try:
+        return find_model(settings).name, "loading…"
+    except CalmVoiceError:
+        wanted = settings.recognizer.model or os.environ.get("CALM_VOICE_MODEL") or DEFAULT_MODEL
+        return Path(wanted).name, "not installed"
+
+
+class ModelStatus(Message):
+    def __init__(self, name: str, state: str) -> None:
+        super().__init__()
+        self.name, self.state = name, state
+
+
+class ServicesReady(Message):
+    def __init__(self, loop: LoopPort) -> None:
+        super().__init__()
+        self.loop = loop
+
+
+class CalmVoiceApp(App[None]):
+    CSS_PATH = "calm_voice.tcss"
+    TITLE = "calm-voice"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, settings: Settings, guide: Guide, services: ServicesFactory, *,
+                 start_step: int, voice: bool,
+                 journal_factory: Callable[[], JournalStore] | None = None,
+                 catalog: ModelCatalog | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.guide = guide
+        self.services = services
+        self.voice = voice
+        self.journal_factory = journal_factory or (lambda: JournalStore.from_settings(settings))
+        self.catalog = catalog
+        self.loop: LoopPort | None = None
+        self.pending: list[object] = []
+        self.closing = threading.Event()
+        self.model = ""
+        self.main = MainScreen(guide, SessionState(step=start_step), self)
+        self.bridge = UiBridge(self.main.post_message)
+
+    async def on_mount(self) -> None:
+        await self.push_screen(self.main)
+        self.main.set_speaker("starting…", "starting…")
+        if self.voice:
+            self.main.set_model("", "looking…")
+        else:
+            self.main.set_model("", "off, keys only")
+            self.main.set_listening("off")
+        self.start_services()
+
+    @work(thread=True, exclusive=True, group="services", exit_on_error=False)
+    def start_services(self) -> None:
+        if self.voice:
+            self.post_message(ModelStatus(*model_status(self.settings)))
+        loop = self.services(self.settings, self.bridge, self.guide, self.voice)
+        if self.closing.is_set():
+            loop.start()  # so that stop() runs its shutdown and closes what was opened
+            loop.stop()
+            return
+        self.post_message(ServicesReady(loop))
+
+    @on(ServicesReady)
+    def services_ready(self, message: ServicesReady) -> None:
+        self.loop = message.loop
+        speaker = message.loop.speaker
+        if speaker is None:
+            self.main.set_speaker("none", "not reading aloud")
+        else:
+            self.main.set_speaker(speaker.device_name, speaker.voice_name)
+        self.loop.start()
+        pending, self.pending = self.pending, []
+        for event in pending:
+            self.loop.submit(event)
+
+    @on(ModelStatus)
+    def show_model(self, message: ModelStatus) -> None:
+        self.model = message.name
+        self.main.set_model(message.name, message.state)
+        if message.state == "not installed":
+            self.main.set_listening("off")
+
+    @on(Worker.StateChanged)
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "services" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.main.set_speaker("none", "not reading aloud")
+            self.main.set_model(self.model, "off")
+            self.push_screen(NoticeScreen(
+                "Reading and listening could not start",
+                f"{error}\n\nYou can still read the guide here and move with the keys."))
+
+    def send(self, event: object) -> None:
+        """Hand a command to the loop, or keep it until the loop is ready."""
+        if self.loop is None:
+            self.pending.append(event)
+        else:
+            self.loop.submit(event)
+
+    def set_model_state(self, state: str) -> None:
+        self.main.set_model(self.model, state)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_type_answer(self) -> None:
+        step = self.guide.steps[self.main.state.step]
+        prompt = step.prompts[self.main.state.prompt % len(step.prompts)]
+
+        def answered(text: str | None) -> None:
+            if text:
+                self.send(TypedAnswer(text))
+
+        self.push_screen(TypedEntryScreen(prompt.text), answered)
+
+    def action_journal(self) -> None:
+        from calm_voice.ui.screens.journal import JournalScreen
+
+        self.push_screen(JournalScreen(self.journal_factory, self.guide,
+                                       output_device=self.settings.audio.output_device))
+
+    def action_models(self) -> None:
+        self.push_screen(ModelsScreen(self.catalog))
+
+    async def action_quit(self) -> None:
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.closing.set()
+        if self.loop is not None:
+            self.loop.stop()
+
+
+def make_app(settings: Settings, guide: Guide, services: ServicesFactory = real_services, *,
+             start_step: int | None = None, voice: bool = True,
+             journal_factory: Callable[[], JournalStore] | None = None,
+             catalog: ModelCatalog | None = None) -> CalmVoiceApp:
+    """Build the app the same way for the command line and for tests."""
+    step = load_position(settings, guide) if start_step is None else start_step
+    return CalmVoiceApp(settings, guide, services, start_step=step, voice=voice,
+                        journal_factory=journal_factory, catalog=catalog)

@@ -1,0 +1,30 @@
+"""A calm dialog for something that went wrong, with what to do about it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class NoticeScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notice-dialog", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.text, id="notice-text")
+            yield Button("OK", id="notice-ok", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

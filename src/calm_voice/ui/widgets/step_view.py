@@ -1,0 +1,55 @@
+"""The current step: its title, its text with the sentence being read marked, and its prompts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from calm_voice.guide import Guide
+from calm_voice.session import Mode, SessionState
+
+
+def highlighted_sentence(state: SessionState) -> int | None:
+    """Which sentence to mark: only while a step is being read or is paused mid-way."""
+    if state.mode in (Mode.PLAYING, Mode.PAUSED):
+        return state.sentence
+    return None
+
+
+class StepView(Static):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "step--where", "step--title", "step--reading", "step--heading", "step--prompt",
+        "step--asked",
+    }
+    state: reactive[SessionState] = reactive(SessionState, layout=True)
+
+    def __init__(self, guide: Guide, state: SessionState, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.guide = guide
+        self.set_reactive(StepView.state, state)
+
+    def render(self) -> Text:
+        style = self.get_component_rich_style
+        state = self.state
+        step = self.guide.steps[state.step]
+        part = self.guide.part_of(step)
+        text = Text()
+        text.append(f"{part.title} · step {state.step + 1} of {len(self.guide.steps)}\n",
+                    style=style("step--where"))
+        text.append(f"{step.title}\n\n", style=style("step--title"))
+        marked = highlighted_sentence(state)
+        for index, sentence in enumerate(step.sentences):
+            if index:
+                text.append(" ")
+            text.append(sentence, style=style("step--reading") if index == marked else "")
+        text.append("\n\nQuestions for you\n", style=style("step--heading"))
+        asking = state.prompt if state.mode is Mode.REFLECTING else None
+        for index, prompt in enumerate(step.prompts):
+            asked = index == asking % len(step.prompts) if asking is not None else False
+            text.append(f"{'▸' if asked else '•'} {prompt.text}\n",
+                        style=style("step--asked") if asked else style("step--prompt"))
+        text.rstrip()
+        return text
