@@ -71,10 +71,9 @@ def run_list(args: argparse.Namespace) -> int:
         print("The journal has no entries yet." if args.step is None
               else f"The journal has no entries for step {args.step}.")
         return 0
-    print(f"{'ID':>5}  {'DATE':16}  {'STEP':12}  {'SAID':>5}  WORDS")
+    print(f"{'ID':>5}  {'DATE':16}  {'STEP':12}  WHAT YOU SAID")
     for entry in entries:
-        print(f"{entry.id:>5}  {short_time(entry.created):16}  {entry.step:12}  "
-              f"{entry.utterances:>5}  {entry.preview}")
+        print(f"{entry.id:>5}  {short_time(entry.created):16}  {entry.step:12}  {entry.preview}")
     if total > len(entries):
         print(f"({len(entries)} of {total} shown; use --limit to see more)")
     return 0
