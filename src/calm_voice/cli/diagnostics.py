@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module, metadata
-from pathlib import Path
 from typing import Any
 
 from calm_voice import paths
 from calm_voice.cli import settings_from
-from calm_voice.config import DEFAULT_MODEL, Settings
+from calm_voice.config import Settings
 from calm_voice.errors import AudioDeviceError, CalmVoiceError
 
 # (module to import, distribution name for its version)
@@ -104,27 +102,26 @@ def check_device(settings: Settings, direction: str) -> Check:
     return Check("OK", subject, f"{device.index} {device.name}")
 
 
-def _is_model(folder: Path) -> bool:
-    return (folder / "am" / "final.mdl").exists() or (folder / "conf" / "model.conf").exists()
-
-
 def check_model(settings: Settings) -> Check:
-    wanted = settings.recognizer.model or os.environ.get("CALM_VOICE_MODEL") or DEFAULT_MODEL
-    root = settings.models_dir
-    candidate = Path(wanted).expanduser()
-    if not candidate.is_absolute():
-        candidate = root / wanted
-    if candidate.is_dir() and _is_model(candidate):
-        return Check("OK", "speech model", f"{wanted} in {candidate.parent}")
-    others = sorted(p.name for p in root.iterdir() if p.is_dir() and _is_model(p)) \
-        if root.is_dir() else []
-    if others:
-        return Check("WARN", "speech model",
-                     f"{wanted} is not in {root}, but {', '.join(others)} is; "
-                     f"use --model {others[0]}, or run: calm-voice models download")
-    return Check("WARN", "speech model",
-                 f"no speech model in {root}; voice commands need one: "
-                 "run calm-voice models download")
+    """The model the app would use (the same search as listening), or how to get one."""
+    try:
+        from calm_voice.speech.discovery import find_model, installed_models
+        from calm_voice.speech.recognizer import check_model_dir
+    except ImportError as exc:
+        return Check("FAIL", "speech model", f"cannot be checked ({exc}); run scripts/setup")
+    try:
+        found = find_model(settings)
+    except CalmVoiceError as exc:
+        usable = []
+        for model in installed_models(settings.models_dir):
+            try:
+                check_model_dir(model.path)
+            except CalmVoiceError:
+                continue
+            usable.append(model.name)
+        hint = f" Or use one that is here: --model {usable[0]}." if usable else ""
+        return Check("WARN", "speech model", str(exc) + hint)
+    return Check("OK", "speech model", f"{found.name} ({found.source}: {found.path})")
 
 
 def check_data_dir(settings: Settings) -> Check:
