@@ -119,8 +119,9 @@ def check_model(settings: Settings) -> Check:
             except CalmVoiceError:
                 continue
             usable.append(model.name)
+        text = str(exc) if str(exc).endswith(".") else f"{exc}."
         hint = f" Or use one that is here: --model {usable[0]}." if usable else ""
-        return Check("WARN", "speech model", str(exc) + hint)
+        return Check("WARN", "speech model", text + hint)
     return Check("OK", "speech model", f"{found.name} ({found.source}: {found.path})")
 
 
