@@ -198,6 +198,28 @@ def test_start_index_and_prefetch(speaker: Speaker) -> None:
     assert progress.outcomes == [True]
 
 
+def test_adjust_changes_later_speech_within_limits(speaker: Speaker) -> None:
+    text = "The same words, a little faster."
+    before = speaker.synthesize(text).duration
+    speaker.adjust(rate_delta=60, volume_delta=-0.5)
+    assert (speaker.rate, speaker.volume) == (FAST.rate + 60, 0.5)
+    assert speaker.synthesize(text).duration < 0.9 * before
+    speaker.adjust(rate_delta=1000, volume_delta=-5)
+    assert (speaker.rate, speaker.volume) == (400, 0.1)
+
+
+def test_close_reports_a_run_it_cut_short(pulse: PulseServer) -> None:
+    rescan()
+    spk = Speaker(FAST, AudioSettings())
+    progress = Progress()
+    spk.speak("closing", ["A sentence that close will interrupt before it can end."],
+              on_sentence=progress.on_sentence, on_done=progress.on_done)
+    time.sleep(0.3)
+    spk.close()
+    assert progress.done.wait(5)
+    assert progress.outcomes == [False]
+
+
 def test_output_device_by_name_and_unknown_name(pulse: PulseServer) -> None:
     rescan()
     spk = Speaker(FAST, AudioSettings(output_device="pulse"))

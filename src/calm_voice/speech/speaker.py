@@ -175,6 +175,11 @@ class Speaker:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout=5)
+        with self._lock:
+            left, self._runs = list(self._runs.values()), {}
+        for run in left:  # stopped by close(): the dispatcher is gone, so report here
+            if run.finish() and run.on_done is not None:
+                _report(run.on_done, False)
         self._playback.close()
         self._synth.close()
 
