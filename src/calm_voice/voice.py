@@ -74,8 +74,7 @@ class VoiceInput(VoiceControl):
                 continue
             if self._wanted_mode != self._mode:
                 self._mode = self._wanted_mode
-                self._recognizer.set_mode(self._mode)
-                self._stream_start = self._total_bytes
+                self._recognizer.set_mode(self._mode)  # its times stay stream-relative
             self._keep(block)
             self._report_level(block)
             for heard in self._recognizer.accept(block):

@@ -11,10 +11,14 @@ from calm_voice.errors import ModelError
 from calm_voice.events import Final, Partial, Word
 
 RATE = 16000
+BYTES_PER_SECOND = RATE * 2
 COMMANDS = "commands"
 DICTATION = "dictation"
+MODES = (COMMANDS, DICTATION)
 _REQUIRED = ("am/final.mdl", "conf/model.conf")
 _GRAPHS = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
+_FIX = ("Download it again with: calm-voice models download NAME "
+        "(calm-voice models list shows the names).")
 
 
 def _vosk() -> Any:
@@ -26,16 +30,14 @@ def _vosk() -> Any:
 
 def check_model_dir(path: Path) -> None:
     """Raise ModelError naming what is wrong with a model folder, before Vosk sees it."""
-    fix = ("Download it again with: calm-voice models download NAME "
-           "(calm-voice models list shows the names).")
     if not path.is_dir():
-        raise ModelError(f"The speech model folder {path} does not exist.", fix)
+        raise ModelError(f"The speech model folder {path} does not exist.", _FIX)
     missing = [name for name in _REQUIRED if not (path / name).is_file()]
     if not any(all((path / g).is_file() for g in graph) for graph in _GRAPHS):
         missing.append("graph/HCLG.fst (or graph/HCLr.fst with graph/Gr.fst)")
     if missing:
         raise ModelError(f"The speech model in {path} is incomplete (missing "
-                         f"{', '.join(missing)}).", fix)
+                         f"{', '.join(missing)}).", _FIX)
 
 
 def load_model(path: Path) -> Any:
@@ -48,69 +50,143 @@ def load_model(path: Path) -> Any:
                          "Check it with: calm-voice models verify, or download it again.") from exc
 
 
-def parse_words(result: dict[str, Any]) -> tuple[Word, ...]:
-    return tuple(Word(str(w["word"]), float(w["start"]), float(w["end"]), float(w["conf"]))
+def parse_words(result: dict[str, Any], shift: float = 0.0) -> tuple[Word, ...]:
+    return tuple(Word(str(w["word"]), float(w["start"]) + shift, float(w["end"]) + shift,
+                      float(w["conf"]))
                  for w in result.get("result", []))
 
 
-def to_final(result: dict[str, Any]) -> Final | None:
+def to_final(result: dict[str, Any], shift: float = 0.0) -> Final | None:
     text = str(result.get("text", "")).strip()
     if not text:
         return None
-    words = parse_words(result)
+    words = parse_words(result, shift)
     start = words[0].start if words else 0.0
     end = words[-1].end if words else 0.0
     return Final(text=text, words=words, start=start, end=end)
 
 
+class _Stream:
+    """One KaldiRecognizer and how much audio it has been fed (its own clock)."""
+
+    def __init__(self, kaldi: Any) -> None:
+        kaldi.SetWords(True)
+        self.kaldi = kaldi
+        self.fed = 0
+        self.started = False
+
+
 class Recognizer:
     """Streams 16 kHz mono int16 audio into Vosk. Owned by one thread.
 
-    Times in results count from this recogniser's creation or last mode switch.
+    Times in results are seconds from the first audio this recogniser accepted, in every mode.
+    Both modes keep their own KaldiRecognizer, made once, so a switch costs microseconds
+    (a new free-vocabulary recogniser takes ~0.1 s on a lookahead model).
     """
 
     def __init__(self, model: Any, grammar: Sequence[str] | None = None,
                  mode: str = COMMANDS) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown recogniser mode {mode!r}")
         self._model = model
-        self._grammar = list(grammar) if grammar else None
+        self._grammar = json.dumps(list(grammar), ensure_ascii=False) if grammar else None
+        self._streams: dict[str, _Stream] = {}
+        self._total = 0  # bytes accepted in every mode
+        self._shift = 0.0  # seconds to add to the current stream's times
+        self._pending: list[Partial | Final] = []
         self._last_partial = ""
-        self._kaldi: Any = None
-        self.mode = ""
-        self.set_mode(mode if self._grammar else DICTATION)
+        self.mode = mode if self._grammar else DICTATION
+        self._current = self._stream(self.mode)
+
+    def _stream(self, mode: str) -> _Stream:
+        stream = self._streams.get(mode)
+        if stream is None:
+            vosk = _vosk()
+            if mode == COMMANDS and self._grammar:
+                kaldi = vosk.KaldiRecognizer(self._model, RATE, self._grammar)
+            else:
+                kaldi = vosk.KaldiRecognizer(self._model, RATE)
+            stream = self._streams[mode] = _Stream(kaldi)
+        return stream
+
+    def prepare(self) -> None:
+        """Make both modes' recognisers now, so the first switch is as cheap as the rest."""
+        for mode in MODES:
+            if mode == DICTATION or self._grammar:
+                self._stream(mode)
 
     def set_mode(self, mode: str) -> None:
-        """COMMANDS restricts recognition to the grammar; DICTATION hears any words."""
+        """COMMANDS restricts recognition to the grammar; DICTATION hears any words.
+
+        An utterance in progress is finished in the old mode and returned by the next accept(),
+        so nothing said across a switch is lost.
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown recogniser mode {mode!r}")
+        if mode == COMMANDS and not self._grammar:
+            mode = DICTATION
         if mode == self.mode:
             return
-        vosk = _vosk()
-        if mode == COMMANDS and self._grammar:
-            kaldi = vosk.KaldiRecognizer(self._model, RATE,
-                                         json.dumps(self._grammar, ensure_ascii=False))
-        else:
-            kaldi = vosk.KaldiRecognizer(self._model, RATE)
-        kaldi.SetWords(True)
-        self._kaldi, self.mode, self._last_partial = kaldi, mode, ""
+        last = self._finish_current()
+        if last is not None:
+            self._pending.append(last)
+        self.mode = mode
+        self._current = self._stream(mode)
+        self._current.kaldi.Reset()
+        self._shift = (self._total - self._current.fed) / BYTES_PER_SECOND
+
+    def _finish_current(self) -> Final | None:
+        self._last_partial = ""
+        if not self._current.started:
+            return None
+        self._current.started = False
+        return to_final(json.loads(self._current.kaldi.FinalResult()), self._shift)
 
     def accept(self, pcm: bytes) -> list[Partial | Final]:
         """Feed audio; returns a Partial when the text so far changed, a Final at an endpoint."""
-        if self._kaldi.AcceptWaveform(pcm):
+        out, self._pending = self._pending, []
+        if not pcm:
+            return out
+        stream = self._current
+        stream.fed += len(pcm)
+        self._total += len(pcm)
+        stream.started = True
+        if stream.kaldi.AcceptWaveform(pcm):
             self._last_partial = ""
-            final = to_final(json.loads(self._kaldi.Result()))
-            return [final] if final else []
-        partial = str(json.loads(self._kaldi.PartialResult()).get("partial", "")).strip()
+            stream.started = False
+            final = to_final(json.loads(stream.kaldi.Result()), self._shift)
+            if final is not None:
+                out.append(final)
+            return out
+        partial = str(json.loads(stream.kaldi.PartialResult()).get("partial", "")).strip()
         if partial and partial != self._last_partial:
             self._last_partial = partial
-            return [Partial(partial)]
-        return []
+            out.append(Partial(partial))
+        return out
 
     def flush(self) -> Final | None:
-        """The last utterance, at the end of a stream."""
-        self._last_partial = ""
-        return to_final(json.loads(self._kaldi.FinalResult()))
+        """The last utterance, at the end of a stream (or one finished by a mode switch)."""
+        finals = [e for e in self._pending if isinstance(e, Final)]
+        self._pending = []
+        last = self._finish_current()
+        if last is not None:
+            finals.append(last)
+        if not finals:
+            return None
+        if len(finals) == 1:
+            return finals[0]
+        words = tuple(w for f in finals for w in f.words)
+        return Final(" ".join(f.text for f in finals), words, finals[0].start, finals[-1].end)
+
+    @property
+    def seconds(self) -> float:
+        """Audio accepted so far, in seconds."""
+        return self._total / BYTES_PER_SECOND
 
 
 def transcribe_pcm(pcm: bytes, model: Any, grammar: Sequence[str] | None = None,
                    block_bytes: int = 8000) -> Iterator[Partial | Final]:
+    """Events for 16 kHz mono int16 audio, fed in blocks as a live stream would be."""
     recognizer = Recognizer(model, grammar)
     for offset in range(0, len(pcm), block_bytes):
         yield from recognizer.accept(pcm[offset:offset + block_bytes])
