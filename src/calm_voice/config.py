@@ -49,6 +49,8 @@ class RecognizerSettings:
     """Seconds of trailing silence that end a short command."""
     endpoint_silence_long: float = 1.0
     """Seconds of trailing silence that end a longer utterance."""
+    reject_own_voice: bool = True
+    """Ignore a command heard while the guide is saying those same words."""
 
 
 @dataclass(frozen=True)

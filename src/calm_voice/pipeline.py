@@ -71,7 +71,9 @@ def step_script(guide: Guide, index: int) -> list[str]:
     """What is read for a step: a short heading, then its sentences."""
     step = guide.steps[index]
     part = guide.part_of(step)
-    if part.id == "reasons":
+    if guide.language != "en":  # the numbering words below are English
+        heading = f"{step.title}."
+    elif part.id == "reasons":
         heading = f"Reason {part.steps.index(step) + 1}: {step.title}."
     elif len(part.steps) > 1:
         heading = f"{part.title}, step {part.steps.index(step) + 1}: {step.title}."
@@ -223,8 +225,8 @@ class SessionLoop:
         if heard.words and min(w.conf for w in heard.words) < MIN_COMMAND_CONFIDENCE:
             self.sink.on_command(command, "not sure I heard that right")
             return
-        if self.speaker is not None and is_own_voice(heard.text,
-                                                     self.speaker.recent_text(ECHO_WINDOW_S)):
+        if (self.speaker is not None and self.settings.recognizer.reject_own_voice
+                and is_own_voice(heard.text, self.speaker.recent_text(ECHO_WINDOW_S))):
             self.sink.on_command(command, "that was the guide's own voice")
             return
         self.sink.on_command(command)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from calm_voice.cli import settings_from
+from calm_voice.commands import Vocabulary, load_vocabulary
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.pipeline import build_services
@@ -42,6 +43,8 @@ class PrintSink:
         self._last: SessionState | None = None
 
     def _line(self, text: str) -> None:
+        if self.quit.is_set():
+            return
         with self._lock:
             self.out.write(f"{datetime.now():%H:%M:%S}  {text}\n")
             self.out.flush()
@@ -92,7 +95,8 @@ class PrintSink:
         self.quit.set()
 
 
-def _read_typed_commands(loop: Any, vocabulary: Any) -> None:
+def _read_typed_commands(loop: Any, vocabulary: Vocabulary) -> None:
+    """Typed commands are English words, whatever language the voice commands are in."""
     for line in sys.stdin:
         text = line.strip()
         if not text:
@@ -120,7 +124,7 @@ def run_listen(args: argparse.Namespace) -> int:
         loop.submit(Command(CommandKind.RESUME))
     signal.signal(signal.SIGTERM, lambda *_: sink.quit.set())
     loop.start()
-    threading.Thread(target=_read_typed_commands, args=(loop, loop.vocabulary),
+    threading.Thread(target=_read_typed_commands, args=(loop, load_vocabulary("en")),
                      daemon=True, name="calm-stdin").start()
     try:
         while not sink.quit.wait(0.2):

@@ -57,7 +57,9 @@ def _resolve_name(spec: str, models_dir: Path, source: str) -> FoundModel:
     as_path = Path(spec).expanduser()
     if as_path.is_dir() or os.sep in spec:
         check_model_dir(as_path)
-        return FoundModel(as_path.name, as_path, source)
+        # Packaged models live in .../vosk_model_xx/model: the package name says more.
+        name = as_path.parent.name if as_path.name == "model" else as_path.name
+        return FoundModel(name, as_path, source)
     for model in installed_models(models_dir):
         if model.name == spec:
             check_model_dir(model.path)
