@@ -10,6 +10,7 @@ import pytest
 
 from calm_voice.config import load_settings
 from calm_voice.journal import JournalStore
+from calm_voice.speech.discovery import find_model
 from tests.conftest import python_cmd
 from tests.support.pulse import read_wav, write_wav
 
@@ -37,8 +38,9 @@ def test_a_spoken_recording_becomes_an_entry_with_words_and_audio(
     assert "Saved entry 1" in result.stdout and "Traceback" not in result.stderr
     with JournalStore.from_settings(load_settings()) as store:
         entry = store.get_entry(1)
+        model = find_model(load_settings(recognizer__model=str(korean_model_path)))
         assert (entry.step, entry.prompt, entry.model) == (
-            "reason-1", "reason-1-pressures", korean_model_path.name)
+            "reason-1", "reason-1-pressures", model.name)
         assert entry.utterances and entry.word_count >= 3
         for utterance in entry.utterances:
             assert all(0.0 <= w.start < w.end <= duration + 0.05 for w in utterance.words)
