@@ -34,7 +34,7 @@ class Controller(Protocol):
 
 
 def command_words(command: Command) -> str:
-    words = command.kind.value.replace("_", " ")
+    words = command.kind.value.replace("goto_", "go to ").replace("_", " ")
     return f"{words} {command.number}" if command.number is not None else words
 
 
