@@ -69,6 +69,11 @@ def _resolve_name(spec: str, models_dir: Path, source: str) -> FoundModel:
                      f"{GET_DEFAULT}")
 
 
+def resolve_model(spec: str, models_dir: Path) -> FoundModel:
+    """A model named by the person: a folder path, or a name under models/ or a package."""
+    return _resolve_name(spec, models_dir, "name")
+
+
 def find_model(settings: Settings) -> FoundModel:
     """The model to use, in the documented order; ModelError says how to get one."""
     if settings.recognizer.model:
