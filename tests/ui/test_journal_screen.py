@@ -233,3 +233,17 @@ async def test_ten_thousand_entries_load_a_page_at_a_time(data: Path, guide: Gui
             await settle(pilot)
         assert table.row_count >= 2 * PAGE_SIZE
         assert rows(app)[PAGE_SIZE] == f"entry {9999 - PAGE_SIZE} said something"
+
+
+@synchronous
+async def test_no_speaker_is_a_notice_not_a_crash(data: Path, guide: Guide) -> None:
+    seed(data)
+    seen: list[Message] = []
+    app = JournalApp(factory_for(data), guide, output_device="no speaker called this")
+    async with app.run_test(size=(140, 40), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, JournalScreen)
+    problems = [m for m in seen if isinstance(m, JournalScreen.Done) and m.severity == "error"]
+    assert problems and "speaker" in problems[0].text.lower()
