@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -78,7 +79,8 @@ class CalmVoiceApp(App[None]):
     def __init__(self, settings: Settings, guide: Guide, services: ServicesFactory, *,
                  start_step: int, voice: bool,
                  journal_factory: Callable[[], JournalStore] | None = None,
-                 catalog: ModelCatalog | None = None) -> None:
+                 catalog: ModelCatalog | None = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         super().__init__()
         self.settings = settings
         self.guide = guide
@@ -91,7 +93,7 @@ class CalmVoiceApp(App[None]):
         self.closing = threading.Event()
         self.model = ""
         self.main = MainScreen(guide, SessionState(step=start_step), self)
-        self.bridge = UiBridge(self.main.post_message)
+        self.bridge = UiBridge(self.main.post_message, clock)
 
     async def on_mount(self) -> None:
         await self.push_screen(self.main)
@@ -189,8 +191,9 @@ class CalmVoiceApp(App[None]):
 def make_app(settings: Settings, guide: Guide, services: ServicesFactory = real_services, *,
              start_step: int | None = None, voice: bool = True,
              journal_factory: Callable[[], JournalStore] | None = None,
-             catalog: ModelCatalog | None = None) -> CalmVoiceApp:
+             catalog: ModelCatalog | None = None,
+             clock: Callable[[], datetime] = datetime.now) -> CalmVoiceApp:
     """Build the app the same way for the command line and for tests."""
     step = load_position(settings, guide) if start_step is None else start_step
     return CalmVoiceApp(settings, guide, services, start_step=step, voice=voice,
-                        journal_factory=journal_factory, catalog=catalog)
+                        journal_factory=journal_factory, catalog=catalog, clock=clock)

@@ -1,0 +1,67 @@
+"""Snapshots of the main screen and its dialogs at a fixed size, with a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from calm_voice.events import Command, CommandKind, Final, Partial
+from calm_voice.guide import Guide, load_guide
+from calm_voice.paths import default_guide_path
+from calm_voice.session import Mode, SessionState
+from calm_voice.ui.app import CalmVoiceApp, make_app
+from tests.ui.helpers import FakeServices, settings_for, wait_until
+
+GUIDE: Guide = load_guide(default_guide_path())
+SIZE = (120, 40)
+FROZEN = datetime(2026, 3, 14, 9, 30, 5)
+
+
+def snapshot_app(tmp_path: Path, state: SessionState | None = None) -> CalmVoiceApp:
+    return make_app(settings_for(tmp_path), GUIDE, FakeServices(state), voice=False,
+                    clock=lambda: FROZEN)
+
+
+async def ready(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, CalmVoiceApp)
+    await wait_until(pilot, lambda: app.loop is not None)
+    await pilot.pause()
+
+
+def test_first_screen(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, run_before=ready)
+
+
+def test_reading_with_transcript(snap_compare: Any, tmp_path: Path) -> None:
+    async def talk(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        app = pilot.app
+        assert isinstance(app, CalmVoiceApp)
+        sink = app.bridge
+        sink.on_state(SessionState(step=2, mode=Mode.PLAYING, sentence=1))
+        sink.on_listening("muted while speaking")
+        sink.on_level(-24.0)
+        sink.on_heard(Final("next"))
+        sink.on_command(Command(CommandKind.NEXT, source="voice", heard="next"))
+        sink.on_say("Reason 2: Fear of Vulnerability.")
+        sink.on_heard(Partial("could you"))
+        sink.on_notice("No microphone was found. Keys work as usual.", "warning")
+        await wait_until(pilot, lambda: app.main.state.step == 2)
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=SIZE, run_before=talk)
+
+
+def test_help(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), press=["question_mark"], terminal_size=SIZE,
+                        run_before=ready)
+
+
+def test_typed_answer_dialog(snap_compare: Any, tmp_path: Path) -> None:
+    state = SessionState(step=1, mode=Mode.REFLECTING, prompt=1)
+    assert snap_compare(snapshot_app(tmp_path, state), press=["t", *"I am not sure yet"],
+                        terminal_size=SIZE, run_before=ready)
