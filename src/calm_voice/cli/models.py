@@ -8,156 +8,110 @@ import time
 from typing import Any, TextIO
 
 from calm_voice.cli import settings_from
-from calm_voice.config import DEFAULT_MODEL
-from calm_voice.errors import DownloadError, ModelError
+from calm_voice.errors import ModelError
 from calm_voice.speech import models
-from calm_voice.speech.discovery import FoundModel, find_model, installed_models, resolve_model
+from calm_voice.speech.model_fetch import megabytes
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "models", help="list, download, check or locate speech models",
-        description="Speech models come from the official Vosk list. Downloads are checked "
-                    "(size and checksum) before they are installed, and continue where they "
-                    "stopped if interrupted.")
-    actions = parser.add_subparsers(dest="models_action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="models you can download, and the ones here")
+    parser = sub.add_parser("models", help="list, download, check or locate speech models",
+                            description="Speech models for recognising what you say. "
+                                        f"The default is {models.DEFAULT_MODEL}.")
+    actions = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="installed models and the ones you can download")
     listing.add_argument("--all", action="store_true", help="include obsolete models")
-    listing.add_argument("--language", metavar="CODE", help="only this language, e.g. en")
     listing.set_defaults(func=run_list)
-    download = actions.add_parser("download", help="download and install a model")
-    download.add_argument("name", nargs="?", default=DEFAULT_MODEL,
-                          help=f"model name (default: {DEFAULT_MODEL})")
+    download = actions.add_parser("download", help="download, check and install a model")
+    download.add_argument("name", nargs="?", default=models.DEFAULT_MODEL,
+                          help=f"model name (default: {models.DEFAULT_MODEL})")
     download.set_defaults(func=run_download)
-    verify = actions.add_parser("verify", help="check that a model is complete and undamaged")
-    verify.add_argument("name", nargs="?", help="model name or folder (default: the one in use)")
-    verify.add_argument("--quick", action="store_true",
-                        help="check the files only; do not load the model")
+    verify = actions.add_parser("verify", help="check installed models against their checksums")
+    verify.add_argument("name", nargs="?", help="model name or folder (default: every one)")
     verify.set_defaults(func=run_verify)
-    where = actions.add_parser("path", help="print the folder of a model")
-    where.add_argument("name", nargs="?", help="model name (default: the one in use)")
-    where.set_defaults(func=run_path)
-
-
-class ProgressBar:
-    """A one-line bar on a terminal; occasional lines when the output is a file or pipe."""
-
-    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30) -> None:
-        self.label, self.width = label, width
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = self.stream.isatty()
-        self._bucket = -1
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        percent = min(100, done * 100 // total) if total else 0
-        bucket = percent // (1 if self.tty else 10)
-        now = time.monotonic()
-        if bucket == self._bucket and not (self.tty and now - self._last >= 0.5):
-            return
-        self._bucket, self._last = bucket, now
-        filled = self.width * percent // 100
-        bar = "#" * filled + "." * (self.width - filled)
-        line = (f"{self.label} [{bar}] {percent:3d}%  "
-                f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
-        self.stream.write(f"\r{line}" if self.tty else f"{line}\n")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.tty and self._bucket >= 0:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _here(args: argparse.Namespace) -> dict[str, FoundModel]:
-    settings = settings_from(args)
-    return {m.name: m for m in installed_models(settings.models_dir)}
+    path = actions.add_parser("path", help="print a model's folder (default: the one in use)")
+    path.add_argument("name", nargs="?", help="model name (default: the one calm-voice uses)")
+    path.set_defaults(func=run_path)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    entries, problem = models.catalog_or_builtin()
-    if problem:
-        print(f"{problem} Showing only the default model, which calm-voice knows by heart.",
-              file=sys.stderr)
-    here = _here(args)
-    shown = [e for e in entries if (args.all or not e.obsolete)
-             and (not args.language or e.lang.lower().split("-")[0] == args.language.lower())]
-    print(f"{'':2}{'MODEL':<40} {'LANGUAGE':<18} {'SIZE':>10}  ON THIS COMPUTER")
-    for entry in shown:
-        star = "*" if entry.name == DEFAULT_MODEL else " "
-        status = "yes" if entry.name in here else "-"
-        size = entry.size_text or f"{entry.size / 1e6:.1f}MB"
-        language = entry.lang_text or entry.lang
-        print(f"{star} {entry.name:<40} {language:<18} {size:>10}  {status}")
-    others = [m for name, m in sorted(here.items()) if name not in {e.name for e in entries}]
-    if others:
-        print("\nAlso on this computer:")
-        for found in others:
-            print(f"  {found.name:<40} ({found.source}) {found.path}")
-    print("\n* is the default. Get one with: calm-voice models download NAME")
+    settings = settings_from(args)
+    rows = models.list_models(settings, include_obsolete=args.all)
+    width = max((len(row.name) for row in rows), default=10)
+    print(f"  {'NAME':<{width}}  {'LANGUAGE':<8}  {'SIZE':>9}  STATE")
+    for row in rows:
+        state = "in use" if row.active else ("installed" if row.installed else "-")
+        mark = "*" if row.active else " "
+        print(f"{mark} {row.name:<{width}}  {row.language:<8}  {row.size_text:>9}  {state}")
+    print(f"\nModels folder: {settings.models_dir}")
+    if not any(row.installed for row in rows):
+        print(f"To speak to calm-voice, get a model with: {models.discovery.GET_DEFAULT}")
     return 0
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, name: str, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.name, self.stream, self.width = name, stream, width
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        fraction = done / total if total else 0.0
+        filled = int(self.width * min(fraction, 1.0))
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{self.name} [{bar}] {fraction:4.0%} "
+                          f"{megabytes(done)} of {megabytes(total)}")
+        self.stream.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self._shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._shown = False
 
 
 def run_download(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    entries, problem = models.catalog_or_builtin()
-    if problem:
-        if args.name not in {e.name for e in models.BUILTIN_CATALOG}:
-            raise models.CatalogUnavailable(
-                problem.rstrip(".") + f", so '{args.name}' cannot be looked up.",
-                f"Check the internet connection, or download the default: "
-                f"calm-voice models download {DEFAULT_MODEL}")
-        print(f"{problem} Using the built-in entry for {args.name}.", file=sys.stderr)
-    entry = models.find_entry(args.name, entries)
-    target = settings.models_dir / entry.name
-    if target.is_dir():
-        try:
-            models.verify_installed(target, load=False)
-        except ModelError:
-            print(f"The copy in {target} is incomplete or damaged; replacing it.",
-                  file=sys.stderr)
-        else:
-            print(f"{entry.name} is already here: {target}")
-            return 0
-    bar = ProgressBar(f"Downloading {entry.name}")
+    if models.is_installed(args.name, settings.models_dir):
+        print(f"{args.name} is already installed in {settings.models_dir / args.name}.")
+        return 0
+    print(f"Downloading {args.name} into {settings.models_dir} …", file=sys.stderr)
+    bar = ProgressBar(args.name)
     try:
-        path = models.install(entry, settings.models_dir, bar)
-    except KeyboardInterrupt:
+        target = models.download_model(args.name, settings.models_dir, bar)
+    finally:
         bar.finish()
-        print("Download paused. Run the same command again to continue where it stopped.",
-              file=sys.stderr)
-        raise
-    except DownloadError:
-        bar.finish()
-        raise
-    bar.finish()
-    print(f"Installed {entry.name} in {path}")
+    print(f"{args.name} is ready in {target}.")
     return 0
 
 
-def _chosen(args: argparse.Namespace) -> FoundModel:
-    settings = settings_from(args)
-    if args.name:
-        return resolve_model(args.name, settings.models_dir)
-    return find_model(settings)
-
-
 def run_verify(args: argparse.Namespace) -> int:
-    found = _chosen(args)
-    if not args.quick:
-        print(f"Checking {found.name} (loading it takes a few seconds)...", file=sys.stderr)
-    report = models.verify_installed(found.path, load=not args.quick)
-    parts = ["all required files are present"]
-    if report.files_checked is not None:
-        parts.append(f"{report.files_checked} files match the download")
-    else:
-        parts.append("no download record to compare with (it was not downloaded by calm-voice)")
-    if report.loaded:
-        parts.append("the speech engine loads it")
-    print(f"OK: {found.name} at {found.path}: " + "; ".join(parts) + ".")
+    settings = settings_from(args)
+    verdicts = models.verify(settings, args.name)
+    for verdict in verdicts:
+        if verdict.problems:
+            print(f"{verdict.name}: damaged — {'; '.join(verdict.problems)}.")
+        elif verdict.checked:
+            print(f"{verdict.name}: OK (every file matches its checksum)")
+        else:
+            print(f"{verdict.name}: complete (no checksums recorded: it was not downloaded "
+                  "by calm-voice)")
+    bad = [v for v in verdicts if v.problems]
+    if bad:
+        names = ", ".join(v.name for v in bad)
+        raise ModelError(f"{len(bad)} model(s) failed the check: {names}.",
+                         "Download again with: calm-voice models download "
+                         f"{bad[0].name}")
     return 0
 
 
 def run_path(args: argparse.Namespace) -> int:
-    print(_chosen(args).path)
+    settings = settings_from(args)
+    print(models.model_path(settings, args.name))
     return 0

@@ -53,34 +53,37 @@ def speaks(model_name: str, language: str) -> bool:
     return language.lower() in parts
 
 
-def _resolve_name(spec: str, models_dir: Path, source: str) -> FoundModel:
+def find_named(spec: str, models_dir: Path, source: str = "name",
+               check: bool = True) -> FoundModel:
+    """A model by folder path or by name (models folder or package); check: must be complete."""
     as_path = Path(spec).expanduser()
+    found: FoundModel | None = None
     if as_path.is_dir() or os.sep in spec:
-        check_model_dir(as_path)
-        # Packaged models live in .../vosk_model_xx/model: the package name says more.
-        name = as_path.parent.name if as_path.name == "model" else as_path.name
-        return FoundModel(name, as_path, source)
-    for model in installed_models(models_dir):
-        if model.name == spec:
-            check_model_dir(model.path)
-            return FoundModel(model.name, model.path, source)
-    raise ModelError(f"There is no speech model called '{spec}' on this computer.",
-                     f"See the choices with: calm-voice models list. To get the default: "
-                     f"{GET_DEFAULT}")
-
-
-def resolve_model(spec: str, models_dir: Path) -> FoundModel:
-    """A model named by the person: a folder path, or a name under models/ or a package."""
-    return _resolve_name(spec, models_dir, "name")
+        found = FoundModel(as_path.name, as_path, source)
+    else:
+        for model in installed_models(models_dir):
+            if model.name == spec:
+                found = FoundModel(model.name, model.path, source)
+                break
+    if found is None:
+        raise ModelError(f"There is no speech model called '{spec}' on this computer.",
+                         f"See the choices with: calm-voice models list. To get the default: "
+                         f"{GET_DEFAULT}")
+    if check:
+        check_model_dir(found.path)
+    elif not found.path.is_dir():
+        raise ModelError(f"The speech model folder {found.path} does not exist.",
+                         "See the choices with: calm-voice models list.")
+    return found
 
 
 def find_model(settings: Settings) -> FoundModel:
     """The model to use, in the documented order; ModelError says how to get one."""
     if settings.recognizer.model:
-        return _resolve_name(settings.recognizer.model, settings.models_dir, "--model")
+        return find_named(settings.recognizer.model, settings.models_dir, "--model")
     env = os.environ.get("CALM_VOICE_MODEL")
     if env:
-        return _resolve_name(env, settings.models_dir, "CALM_VOICE_MODEL")
+        return find_named(env, settings.models_dir, "CALM_VOICE_MODEL")
     default = settings.models_dir / DEFAULT_MODEL
     if default.is_dir():
         check_model_dir(default)

@@ -1,0 +1,163 @@
+"""HTTP download of one file with resume (Range requests), progress, size and md5 checks."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from calm_voice.errors import DownloadError
+
+Progress = Callable[[int, int], None]
+CHUNK = 64 * 1024
+USER_AGENT = "calm-voice (model download)"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a finished download must be: from the catalog."""
+
+    url: str
+    size: int
+    md5: str
+
+
+def megabytes(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB"
+
+
+def file_md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _interrupted(what: str, done: int, total: int, why: object) -> DownloadError:
+    return DownloadError(
+        f"The download of {what} stopped after {megabytes(done)} of {megabytes(total)} ({why}).",
+        "What was fetched is kept: run the same command again to continue where it stopped.")
+
+
+def _unreachable(url: str, why: object) -> DownloadError:
+    return DownloadError(
+        f"calm-voice could not reach {url} ({why}).",
+        "Check the internet connection and try again.")
+
+
+def _open(url: str, offset: int, timeout: float) -> http.client.HTTPResponse:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    if offset:
+        request.add_header("Range", f"bytes={offset}-")
+    response: http.client.HTTPResponse = urllib.request.urlopen(request, timeout=timeout)
+    return response
+
+
+def fetch_bytes(url: str, timeout: float = 30.0) -> bytes:
+    """A small file (the catalog) in one go."""
+    try:
+        with _open(url, 0, timeout) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        raise _unreachable(url, f"the server answered {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise _unreachable(url, getattr(exc, "reason", exc)) from exc
+
+
+def _remember(meta: Path, expected: Expected) -> bool:
+    """Whether a partial file next to `meta` belongs to this same download."""
+    try:
+        same = json.loads(meta.read_text(encoding="utf-8")) == asdict(expected)
+    except (OSError, ValueError):
+        same = False
+    meta.write_text(json.dumps(asdict(expected)), encoding="utf-8")
+    return same
+
+
+def fetch_resumable(what: str, expected: Expected, partial: Path,
+                    progress: Progress | None = None, timeout: float = 30.0) -> None:
+    """Fetch expected.url into `partial`, continuing a previous partial file; then verify it.
+
+    A failed transfer keeps the partial file (resume next time); a finished file with the wrong
+    size or md5 is deleted, since resuming it could never fix it.
+    """
+    meta = partial.with_suffix(".json")
+    if not _remember(meta, expected):
+        partial.unlink(missing_ok=True)
+    offset = partial.stat().st_size if partial.exists() else 0
+    if offset > expected.size:
+        partial.unlink()
+        offset = 0
+    if offset < expected.size:
+        _transfer(what, expected, partial, offset, progress, timeout)
+    _verify(what, expected, partial)
+
+
+def _transfer(what: str, expected: Expected, partial: Path, offset: int,
+              progress: Progress | None, timeout: float) -> None:
+    done = offset
+    try:
+        response = _open(expected.url, offset, timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and offset:  # our partial file is already whole, or no longer fits
+            return
+        raise _unreachable(expected.url, f"the server answered {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise _unreachable(expected.url, getattr(exc, "reason", exc)) from exc
+    with response:
+        if offset and response.status != 206:
+            done = 0  # the server ignored the range: start again from the beginning
+        mode = "ab" if done else "wb"
+        try:
+            with partial.open(mode) as out:
+                if progress is not None:
+                    progress(done, expected.size)
+                while True:
+                    block = response.read(CHUNK)
+                    if not block:
+                        break
+                    out.write(block)
+                    done += len(block)
+                    if progress is not None:
+                        progress(done, expected.size)
+        except (OSError, http.client.HTTPException) as exc:
+            if isinstance(exc, OSError) and exc.filename is not None:
+                raise DownloadError(f"calm-voice could not save the download to {partial} "
+                                    f"({exc.strerror}).",
+                                    "Check the free disk space and the folder's permissions."
+                                    ) from exc
+            raise _interrupted(what, done, expected.size, _reason(exc)) from exc
+    if done < expected.size:
+        raise _interrupted(what, done, expected.size, "the connection closed early")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, http.client.IncompleteRead):
+        return "the connection closed early"
+    return str(exc) or type(exc).__name__
+
+
+def _discard(partial: Path) -> None:
+    partial.unlink(missing_ok=True)
+    partial.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _verify(what: str, expected: Expected, partial: Path) -> None:
+    size = partial.stat().st_size
+    if size != expected.size:
+        _discard(partial)
+        raise DownloadError(
+            f"The download of {what} is {size:,} bytes, not the {expected.size:,} the catalog "
+            "lists, so it was deleted.", "Try again; if it keeps happening, the server may be "
+            "sending a different file.")
+    if expected.md5 and file_md5(partial) != expected.md5.lower():
+        _discard(partial)
+        raise DownloadError(
+            f"The download of {what} does not match its checksum (md5), so it was deleted "
+            "and nothing was installed.", "Try again later; the file was damaged on the way.")
