@@ -7,13 +7,13 @@ device cannot record at that rate.
 from __future__ import annotations
 
 import queue
+import time
 from typing import Any
 
 import numpy as np
 import sounddevice as sd
 
 from calm_voice.audio.devices import DeviceInfo, resolve_input
-from calm_voice.audio.playback import resample
 from calm_voice.errors import AudioDeviceError
 
 RATE = 16000
@@ -28,15 +28,46 @@ def pick_input_rate(device: DeviceInfo, wanted: int = RATE) -> int:
         return int(device.default_samplerate)
 
 
+class StreamResampler:
+    """Linear resampling of a stream block by block, continuous across block edges."""
+
+    def __init__(self, source_rate: int, target_rate: int = RATE) -> None:
+        self.step = source_rate / target_rate
+        self._carry = np.empty(0, dtype=np.float64)
+        self._t = 0.0  # next output position, in samples from the start of carry + block
+
+    def __call__(self, samples: np.ndarray) -> np.ndarray:
+        buf = np.concatenate([self._carry, samples.astype(np.float64)])
+        if buf.size < 2:
+            self._carry = buf
+            return np.empty(0, dtype=np.int16)
+        last = buf.size - 1
+        count = int((last - self._t) // self.step) + 1 if self._t <= last else 0
+        positions = self._t + np.arange(count) * self.step
+        out = np.interp(positions, np.arange(buf.size), buf)
+        self._t += count * self.step - last
+        self._carry = buf[-1:]
+        return np.clip(np.round(out), -32768, 32767).astype(np.int16)
+
+
 class Capture:
+    """The microphone as a queue of 16 kHz mono int16 blocks.
+
+    overflows counts blocks PortAudio reported as overrun (audio lost before we got it);
+    dropped counts blocks thrown away because nobody read the queue in time. Neither is fatal.
+    """
+
     def __init__(self, device: str | int | None = None, block_ms: int = 20) -> None:
         self.device = resolve_input(device)
         self.device_rate = pick_input_rate(self.device)
         self.block_ms = block_ms
         self.overflows = 0
         self.dropped = 0
-        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=MAX_QUEUED_BLOCKS)
+        self._queue: queue.Queue[tuple[bytes, float]] = queue.Queue(maxsize=MAX_QUEUED_BLOCKS)
+        self.last_block_time = 0.0
+        """time.monotonic() when the last block returned by next_block() was recorded."""
         self._stream: Any = None
+        self._resample = StreamResampler(self.device_rate) if self.device_rate != RATE else None
 
     @property
     def device_name(self) -> str:
@@ -46,7 +77,7 @@ class Capture:
         if status.input_overflow:
             self.overflows += 1
         try:
-            self._queue.put_nowait(bytes(indata))
+            self._queue.put_nowait((bytes(indata), time.monotonic()))
         except queue.Full:
             self.dropped += 1
 
@@ -70,13 +101,12 @@ class Capture:
     def next_block(self, timeout: float) -> bytes | None:
         """The next block as 16 kHz mono int16 bytes, or None if none came in time."""
         try:
-            block = self._queue.get(timeout=timeout)
+            block, self.last_block_time = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
-        if self.device_rate == RATE:
+        if self._resample is None:
             return block
-        samples = np.frombuffer(block, dtype=np.int16)
-        return resample(samples, self.device_rate, RATE).tobytes()
+        return self._resample(np.frombuffer(block, dtype=np.int16)).tobytes()
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None

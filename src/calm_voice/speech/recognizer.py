@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,14 +45,53 @@ def check_model_dir(path: Path) -> None:
                          f"{', '.join(missing)}).", _FIX)
 
 
+_STDERR_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _kaldi_messages() -> Iterator[list[str]]:
+    """Keep Kaldi's C++ error lines off the terminal (they would garble the TUI); collect them."""
+    lines: list[str] = []
+    with _STDERR_LOCK, tempfile.TemporaryFile() as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            text = sink.read(20_000).decode("utf-8", "replace")
+            lines.extend(line for line in text.splitlines() if "ERROR" in line)
+
+
+def _why(lines: list[str]) -> str:
+    """The first Kaldi error, printable and short, to say in the message."""
+    if not lines:
+        return ""
+    line = re.sub(r"^.*?ERROR:?\s*(\(\S*\))?:?\s*", "", lines[0])
+    line = re.sub(r"[^\x20-\x7e]+", "?", line).strip()
+    return f" (Vosk said: {line[:120]})" if line else ""
+
+
 def load_model(path: Path) -> Any:
-    """A vosk.Model that any number of recognisers can share; slow (seconds)."""
+    """A vosk.Model that any number of recognisers can share; slow (seconds).
+
+    A trial recogniser is made too, since Vosk only reads some graph files at that point.
+    """
     check_model_dir(path)
-    try:
-        return _vosk().Model(str(path))
-    except Exception as exc:  # Vosk raises a bare Exception for every load failure
-        raise ModelError(f"The speech model in {path} could not be loaded; it may be damaged.",
-                         "Check it with: calm-voice models verify, or download it again.") from exc
+    vosk = _vosk()
+    with _kaldi_messages() as messages:
+        try:
+            model = vosk.Model(str(path))
+            vosk.KaldiRecognizer(model, RATE)
+        except Exception:  # Vosk raises a bare Exception for every load failure
+            model = None
+    if model is None:
+        raise ModelError(f"The speech model in {path} could not be loaded; it may be "
+                         f"damaged{_why(messages)}.",
+                         "Check it with: calm-voice models verify, or download it again.")
+    return model
 
 
 def parse_words(result: dict[str, Any], shift: float = 0.0) -> tuple[Word, ...]:
@@ -102,10 +146,15 @@ class Recognizer:
         stream = self._streams.get(mode)
         if stream is None:
             vosk = _vosk()
-            if mode == COMMANDS and self._grammar:
-                kaldi = vosk.KaldiRecognizer(self._model, RATE, self._grammar)
-            else:
-                kaldi = vosk.KaldiRecognizer(self._model, RATE)
+            try:
+                if mode == COMMANDS and self._grammar:
+                    kaldi = vosk.KaldiRecognizer(self._model, RATE, self._grammar)
+                else:
+                    kaldi = vosk.KaldiRecognizer(self._model, RATE)
+            except Exception as exc:  # Vosk's only signal that the graph cannot be used
+                raise ModelError("The speech model could not start listening; it may be "
+                                 "damaged or not support this mode.",
+                                 "Check it with: calm-voice models verify.") from exc
             stream = self._streams[mode] = _Stream(kaldi)
         return stream
 

@@ -1,0 +1,45 @@
+"""Real speech for recogniser tests: espeak-ng words, joined with silence, as 16 kHz PCM."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from calm_voice.audio.wavfile import read_wav, write_wav
+from calm_voice.audio.playback import resample
+
+RATE = 16000
+
+
+def espeak(text: str, out: Path, voice: str = "ko") -> Path:
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(out), text], check=True, timeout=60)
+    return out
+
+
+def spoken(text: str, folder: Path, voice: str = "ko") -> np.ndarray:
+    """`text` spoken by espeak-ng, as 16 kHz mono int16 samples."""
+    samples, rate = read_wav(espeak(text, folder / f"{abs(hash((text, voice)))}.wav", voice))
+    return resample(samples, rate, RATE)
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.int16)
+
+
+def sequence(words: list[str], folder: Path, gap: float = 1.2, voice: str = "ko",
+             lead: float = 0.5) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """The words one after another with silence between; also each word's (start, end) s."""
+    parts, spans, at = [silence(lead)], [], lead
+    for word in words:
+        audio = spoken(word, folder, voice)
+        spans.append((at, at + audio.size / RATE))
+        parts += [audio, silence(gap)]
+        at += audio.size / RATE + gap
+    return np.concatenate(parts), spans
+
+
+def save(samples: np.ndarray, path: Path, rate: int = RATE) -> Path:
+    write_wav(path, samples, rate)
+    return path
