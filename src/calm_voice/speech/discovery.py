@@ -59,7 +59,9 @@ def find_named(spec: str, models_dir: Path, source: str = "name",
     as_path = Path(spec).expanduser()
     found: FoundModel | None = None
     if as_path.is_dir() or os.sep in spec:
-        found = FoundModel(as_path.name, as_path, source)
+        # Packaged models live in .../vosk_model_xx/model: the package name says more.
+        name = as_path.parent.name if as_path.name == "model" else as_path.name
+        found = FoundModel(name, as_path, source)
     else:
         for model in installed_models(models_dir):
             if model.name == spec:
