@@ -258,3 +258,21 @@ def test_switching_modes_keeps_times_on_one_clock(tmp_path: Path) -> None:
     second_at = 1.0 + word_s + 1.2 + 0.5
     assert heard[1].start >= second_at - 0.1 and heard[1].end <= second_at + word_s + 0.1
     assert os.environ.get("CALM_VOICE_HOME")  # nothing above touched the user's data
+
+
+def test_vosk_loads_the_endpoint_view_and_its_trailing_silence_applies(tmp_path: Path) -> None:
+    """A word then 0.8 s of silence: a 0.3 s rule ends the utterance while the audio streams;
+    a 2 s rule has not ended it when the audio runs out (audio time, not wall time)."""
+    from calm_voice.speech.endpoint import model_view
+
+    pcm = silence(0.3) + pcm_of(espeak("다시", tmp_path / "d.wav")) + silence(0.8)
+    for short, long, ends_while_streaming in ((0.3, 0.6, True), (2.0, 3.0, False)):
+        view = model_view(korean_model_dir(), tmp_path / "views", short, long)
+        assert (view / "am").is_symlink()
+        recognizer = Recognizer(load_model(view), korean_grammar())
+        streamed = finals(e for i in range(0, len(pcm), 640)
+                          for e in recognizer.accept(pcm[i:i + 640]))
+        last = recognizer.flush()
+        assert bool(streamed) is ends_while_streaming, (short, streamed)
+        heard = streamed or [last]
+        assert [f.text for f in heard if f] == ["다시"]
