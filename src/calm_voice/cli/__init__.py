@@ -54,11 +54,19 @@ def fail(error: CalmVoiceError) -> int:
     return 2
 
 
+def with_default_command(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """`calm-voice [options]` means `calm-voice app [options]`, so `--from`/`--keyboard` work."""
+    commands = next((a.choices for a in parser._actions
+                     if isinstance(a, argparse._SubParsersAction)), None) or {}
+    if any(arg in commands or arg in ("-h", "--help", "--version") for arg in argv):
+        return argv
+    return ["app", *argv]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["app", *(argv if argv is not None else sys.argv[1:])])
+    args = parser.parse_args(with_default_command(
+        parser, list(argv if argv is not None else sys.argv[1:])))
     try:
         result: int = args.func(args)
         return result

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from calm_voice.cli import settings_from
+from calm_voice.cli import _device, settings_from
 from calm_voice.guide import load_guide
 from calm_voice.position import save_position
 
@@ -15,6 +16,15 @@ def register(sub: Any) -> None:
         "app", help="open the terminal companion (the default)",
         description="Shows the guide, reads it aloud and listens for spoken commands. "
                     "Press ? inside for the keys.")
+    # `calm-voice --guide X` is parsed as `calm-voice app --guide X`, so the app takes the
+    # top-level options too; SUPPRESS keeps them from hiding values given before "app".
+    app.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    app.add_argument("--guide", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    app.add_argument("--model", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    app.add_argument("--input-device", type=_device, default=argparse.SUPPRESS,
+                     help=argparse.SUPPRESS)
+    app.add_argument("--output-device", type=_device, default=argparse.SUPPRESS,
+                     help=argparse.SUPPRESS)
     app.add_argument("--from", dest="from_step", metavar="STEP",
                      help="start at this step id (e.g. reason-3) instead of where you left off")
     app.add_argument("--keyboard", action="store_true",
