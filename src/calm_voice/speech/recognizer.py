@@ -124,9 +124,13 @@ class Recognizer:
     """Streams 16 kHz mono int16 audio into Vosk. Owned by one thread.
 
     Times in results are seconds from the first audio this recogniser accepted, in every mode.
+    Audio reaches Vosk in fixed CHUNK_BYTES pieces whatever the caller's block size, because
+    Vosk's results depend on how its input is cut (its i-vector adaptation runs per call).
     Both modes keep their own KaldiRecognizer, made once, so a switch costs microseconds
     (a new free-vocabulary recogniser takes ~0.1 s on a lookahead model).
     """
+
+    CHUNK_BYTES = 1600  # 50 ms: partials 20 times a second, at most 50 ms added latency
 
     def __init__(self, model: Any, grammar: Sequence[str] | None = None,
                  mode: str = COMMANDS) -> None:
@@ -135,7 +139,8 @@ class Recognizer:
         self._model = model
         self._grammar = json.dumps(list(grammar), ensure_ascii=False) if grammar else None
         self._streams: dict[str, _Stream] = {}
-        self._total = 0  # bytes accepted in every mode
+        self._buffer = bytearray()
+        self._total = 0  # bytes given to Vosk, in every mode
         self._shift = 0.0  # seconds to add to the current stream's times
         self._pending: list[Partial | Final] = []
         self._last_partial = ""
@@ -176,50 +181,55 @@ class Recognizer:
             mode = DICTATION
         if mode == self.mode:
             return
-        last = self._finish_current()
-        if last is not None:
-            self._pending.append(last)
+        self._pending += self._finish_current()
         self.mode = mode
         self._current = self._stream(mode)
         self._current.kaldi.Reset()
         self._shift = (self._total - self._current.fed) / BYTES_PER_SECOND
 
-    def _finish_current(self) -> Final | None:
+    def _finish_current(self) -> list[Partial | Final]:
+        """Give Vosk the buffered tail, then end the current utterance."""
+        events = self._feed(bytes(self._buffer)) if self._buffer else []
+        self._buffer.clear()
         self._last_partial = ""
-        if not self._current.started:
-            return None
-        self._current.started = False
-        return to_final(json.loads(self._current.kaldi.FinalResult()), self._shift)
+        if self._current.started:
+            self._current.started = False
+            last = to_final(json.loads(self._current.kaldi.FinalResult()), self._shift)
+            if last is not None:
+                events.append(last)
+        return [e for e in events if isinstance(e, Final)]
 
     def accept(self, pcm: bytes) -> list[Partial | Final]:
         """Feed audio; returns a Partial when the text so far changed, a Final at an endpoint."""
         out, self._pending = self._pending, []
-        if not pcm:
-            return out
+        self._buffer += pcm
+        size = self.CHUNK_BYTES
+        while len(self._buffer) >= size:
+            out += self._feed(bytes(self._buffer[:size]))
+            del self._buffer[:size]
+        return out
+
+    def _feed(self, chunk: bytes) -> list[Partial | Final]:
         stream = self._current
-        stream.fed += len(pcm)
-        self._total += len(pcm)
+        stream.fed += len(chunk)
+        self._total += len(chunk)
         stream.started = True
-        if stream.kaldi.AcceptWaveform(pcm):
+        if stream.kaldi.AcceptWaveform(chunk):
             self._last_partial = ""
             stream.started = False
             final = to_final(json.loads(stream.kaldi.Result()), self._shift)
-            if final is not None:
-                out.append(final)
-            return out
+            return [final] if final is not None else []
         partial = str(json.loads(stream.kaldi.PartialResult()).get("partial", "")).strip()
         if partial and partial != self._last_partial:
             self._last_partial = partial
-            out.append(Partial(partial))
-        return out
+            return [Partial(partial)]
+        return []
 
     def flush(self) -> Final | None:
         """The last utterance, at the end of a stream (or one finished by a mode switch)."""
         finals = [e for e in self._pending if isinstance(e, Final)]
         self._pending = []
-        last = self._finish_current()
-        if last is not None:
-            finals.append(last)
+        finals += [e for e in self._finish_current() if isinstance(e, Final)]
         if not finals:
             return None
         if len(finals) == 1:
@@ -230,7 +240,7 @@ class Recognizer:
     @property
     def seconds(self) -> float:
         """Audio accepted so far, in seconds."""
-        return self._total / BYTES_PER_SECOND
+        return (self._total + len(self._buffer)) / BYTES_PER_SECOND
 
 
 def transcribe_pcm(pcm: bytes, model: Any, grammar: Sequence[str] | None = None,
