@@ -284,3 +284,64 @@ def test_a_broken_catalog_is_named(server: ModelServer) -> None:
     server.files["/model-list.json"] = b"<html>not json</html>"
     with pytest.raises(DownloadError, match="model list .* cannot be read"):
         models.download_model(NAME, models_dir())
+
+
+def test_the_default_comes_from_the_builtin_entry_when_only_the_catalog_is_down(
+        server: ModelServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The catalog answers 404; the default's zip is still where the built-in entry says."""
+    from dataclasses import replace
+
+    from calm_voice.cli import main
+
+    archive = small_model_zip(models.DEFAULT_MODEL)
+    server.files[f"/{models.DEFAULT_MODEL}.zip"] = archive
+    # The real entry's size and checksum are those of the real 40 MB zip; this one is tiny.
+    entry = replace(models.BUILTIN[0], size=len(archive),
+                    sha256=hashlib.sha256(archive).hexdigest())
+    monkeypatch.setattr(models, "BUILTIN", (entry,))
+    assert main(["models", "download"]) == 0
+    err = capsys.readouterr().err
+    assert "404" in err and "built-in entry" in err
+    assert (models_dir() / models.DEFAULT_MODEL / "am" / "final.mdl").is_file()
+    assert [path for path, _ in server.requests] == ["/model-list.json",
+                                                     f"/{models.DEFAULT_MODEL}.zip"]
+    assert not (models_dir() / models.WORK_DIR).exists()
+
+
+def test_the_builtin_entry_is_checked_by_its_checksum(
+        server: ModelServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = small_model_zip(models.DEFAULT_MODEL)
+    server.files[f"/{models.DEFAULT_MODEL}.zip"] = archive
+    from dataclasses import replace
+
+    monkeypatch.setattr(models, "BUILTIN", (replace(models.BUILTIN[0], size=len(archive)),))
+    with pytest.raises(DownloadError, match="does not match its checksum \\(sha256\\)"):
+        models.download_model(models.DEFAULT_MODEL, models_dir())
+    assert leftovers() == []
+
+
+def test_without_the_catalog_other_models_cannot_be_looked_up(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("CALM_VOICE_MODEL_CATALOG", f"http://127.0.0.1:{port}/model-list.json")
+    monkeypatch.setenv("CALM_VOICE_MODELS", str(tmp_path / "models"))
+    result = cli("models", "download", NAME)
+    assert result.returncode == 2
+    assert f"'{NAME}' cannot be looked up" in result.stderr
+    assert f"calm-voice models download {models.DEFAULT_MODEL}" in result.stderr
+    listed = cli("models", "list")
+    assert listed.returncode == 0 and models.DEFAULT_MODEL in listed.stdout
+    assert leftovers() == []
+
+
+def test_the_builtin_entry_is_the_official_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CALM_VOICE_MODEL_CATALOG", raising=False)
+    [entry] = models.BUILTIN
+    assert entry.name == models.DEFAULT_MODEL == "vosk-model-small-en-us-0.15"
+    assert entry.size == 41_205_931 and len(entry.sha256) == 64
+    assert models.OFFICIAL_CATALOG == "https://alphacephei.com/vosk/models/model-list.json"
+    assert models.entry_url(entry) == \
+        "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"

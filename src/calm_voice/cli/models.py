@@ -84,7 +84,8 @@ def run_download(args: argparse.Namespace) -> int:
     print(f"Downloading {args.name} into {settings.models_dir} …", file=sys.stderr)
     bar = ProgressBar(args.name)
     try:
-        target = models.download_model(args.name, settings.models_dir, bar)
+        target = models.download_model(args.name, settings.models_dir, bar,
+                                       notice=lambda text: print(text, file=sys.stderr))
     finally:
         bar.finish()
     print(f"{args.name} is ready in {target}.")

@@ -10,6 +10,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from calm_voice.errors import DownloadError
 
@@ -25,18 +26,23 @@ class Expected:
     url: str
     size: int
     md5: str
+    sha256: str = ""
 
 
 def megabytes(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB"
 
 
-def file_md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
+def file_digest(path: Path, kind: Callable[..., Any] = hashlib.md5) -> str:
+    digest = kind(usedforsecurity=False)  # a check for damage on the way, not for security
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return str(digest.hexdigest())
+
+
+def file_md5(path: Path) -> str:
+    return file_digest(path, hashlib.md5)
 
 
 def _interrupted(what: str, done: int, total: int, why: object) -> DownloadError:
@@ -156,8 +162,17 @@ def _verify(what: str, expected: Expected, partial: Path) -> None:
             f"The download of {what} is {size:,} bytes, not the {expected.size:,} the catalog "
             "lists, so it was deleted.", "Try again; if it keeps happening, the server may be "
             "sending a different file.")
-    if expected.md5 and file_md5(partial) != expected.md5.lower():
+    if not (expected.md5 or expected.sha256):
+        _discard(partial)
+        raise DownloadError(f"The model list gives no checksum for {what}, so the download "
+                            "cannot be checked and was not installed.",
+                            "Choose another model, or try again later.")
+    wrong = [kind for kind, want, digest in (("md5", expected.md5, hashlib.md5),
+                                             ("sha256", expected.sha256, hashlib.sha256))
+             if want and file_digest(partial, digest) != want.lower()]
+    if wrong:
         _discard(partial)
         raise DownloadError(
-            f"The download of {what} does not match its checksum (md5), so it was deleted "
-            "and nothing was installed.", "Try again later; the file was damaged on the way.")
+            f"The download of {what} does not match its checksum ({', '.join(wrong)}), so it "
+            "was deleted and nothing was installed.",
+            "Try again later; the file was damaged on the way.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,19 +34,28 @@ class CatalogEntry:
     size: int
     url: str
     md5: str = ""
+    sha256: str = ""
     size_text: str = ""
     language_text: str = ""
     obsolete: bool = False
 
 
+# The default model's entry, for when the catalog cannot be reached. Its zip sits next to the
+# catalog (the URL is relative to it). The catalog's md5 is not kept here, so this copy checks
+# the size and the SHA-256 of the official zip instead.
 BUILTIN = (CatalogEntry(
-    DEFAULT_MODEL, "en-us", 41_205_931,
-    f"https://alphacephei.com/vosk/models/{DEFAULT_MODEL}.zip",
+    DEFAULT_MODEL, "en-us", 41_205_931, f"{DEFAULT_MODEL}.zip",
+    sha256="30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498",
     size_text="39.3MiB", language_text="US English"),)
 
 
 def catalog_url() -> str:
     return os.environ.get(CATALOG_ENV) or OFFICIAL_CATALOG
+
+
+def entry_url(entry: CatalogEntry) -> str:
+    """Where the entry's zip is; a relative URL (the built-in entry's) is next to the catalog."""
+    return urllib.parse.urljoin(catalog_url(), entry.url)
 
 
 def parse_catalog(data: bytes, source: str) -> list[CatalogEntry]:
@@ -175,8 +186,24 @@ def verify(settings: Settings, name: str | None = None) -> list[Verdict]:
     return verdicts
 
 
+def catalog_for(name: str, models_dir: Path, timeout: float = 30.0,
+                notice: Callable[[str], None] | None = None) -> list[CatalogEntry]:
+    """The live catalog; when it cannot be had, the built-in entry if that is the one wanted."""
+    try:
+        return fetch_catalog(models_dir, timeout)
+    except DownloadError as error:
+        if name not in {entry.name for entry in BUILTIN}:
+            raise DownloadError(f"{error.problem} So '{name}' cannot be looked up.",
+                                f"{error.fix} Or get the default model, which calm-voice "
+                                f"knows by heart: calm-voice models download {DEFAULT_MODEL}"
+                                ) from error
+        if notice is not None:
+            notice(f"{error.problem} Using the built-in entry for {name}.")
+        return list(BUILTIN)
+
+
 def download_model(name: str, models_dir: Path, progress: Progress | None = None,
-                   timeout: float = 30.0) -> Path:
+                   timeout: float = 30.0, notice: Callable[[str], None] | None = None) -> Path:
     """Fetch, verify and install `name` into models_dir; returns its folder.
 
     The zip is kept in models_dir/.partial/ until it is whole, so an interrupted download
@@ -189,14 +216,15 @@ def download_model(name: str, models_dir: Path, progress: Progress | None = None
         raise DownloadError(f"calm-voice cannot create the models folder {models_dir} "
                             f"({exc.strerror}).", "Check the folder's permissions, or set "
                             "CALM_VOICE_MODELS to a folder you can write.") from exc
-    entry = lookup(fetch_catalog(models_dir, timeout), name)
+    entry = lookup(catalog_for(name, models_dir, timeout, notice), name)
     partial = work / f"{name}.zip"
     try:
         work.mkdir(exist_ok=True)
-        fetch_resumable(name, Expected(entry.url, entry.size, entry.md5), partial, progress,
-                        timeout)
-        source: dict[str, Any] = {"name": name, "url": entry.url, "size": entry.size,
-                                  "md5": entry.md5}
+        url = entry_url(entry)
+        fetch_resumable(name, Expected(url, entry.size, entry.md5, entry.sha256), partial,
+                        progress, timeout)
+        source: dict[str, Any] = {"name": name, "url": url, "size": entry.size,
+                                  "md5": entry.md5, "sha256": entry.sha256}
         try:
             return install(partial, name, models_dir, work, source)
         finally:  # installed, or verified yet unusable: either way resuming has no use
@@ -207,6 +235,8 @@ def download_model(name: str, models_dir: Path, progress: Progress | None = None
                             f"({exc.strerror}).", "Check the free disk space and the "
                             "folder's permissions.") from exc
     finally:
+        if not partial.exists():  # nothing arrived: no partial file, so nothing to resume
+            partial.with_suffix(".json").unlink(missing_ok=True)
         if work.is_dir() and not any(work.iterdir()):
             work.rmdir()
 
