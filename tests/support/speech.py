@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from calm_voice.audio.wavfile import read_wav, write_wav
 from calm_voice.audio.playback import resample
+from calm_voice.audio.wavfile import read_wav, write_wav
 
 RATE = 16000
 
