@@ -147,3 +147,17 @@ def test_an_unknown_command_language(words_wav: Path, korean_model_path: Path) -
     err = failure(run("transcribe", str(words_wav), "--model", str(korean_model_path),
                       "--grammar", "commands", "--language", "xx"))
     assert "commands.xx.yaml" in err
+
+
+def test_transcribing_opens_no_network_socket(words_wav: Path, korean_model_path: Path,
+                                              tmp_path: Path) -> None:
+    log = tmp_path / "net.log"
+    log.write_text("")
+    done = subprocess.run(
+        [python_cmd()[0], "-m", "tests.support.netwatch", str(log), "--model",
+         str(korean_model_path), "transcribe", str(words_wav), "--grammar", "commands",
+         "--language", "ko"],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == WORDS
+    assert log.read_text() == ""
