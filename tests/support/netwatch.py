@@ -2,13 +2,13 @@
 
     python -m tests.support.netwatch LOG ARGS...   (like `python -m calm_voice ARGS...`)
 
-LOG gets one line per IPv4/IPv6 socket created or address looked up; local (AF_UNIX) sockets,
-which the sound server uses, are not network.
+LOG gets one line per connection attempt to an IP address, datagram sent, or host name looked
+up. Local (AF_UNIX) sockets, which the sound server uses, are not network; nor is creating a
+socket without using it (urllib3, imported by vosk, probes IPv6 support that way).
 """
 
 from __future__ import annotations
 
-import socket
 import sys
 from typing import Any
 
@@ -18,11 +18,9 @@ def main() -> int:
     log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 (open for the process's life)
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event == "socket.__new__" and args[1] in (socket.AF_INET, socket.AF_INET6):
-            log.write(f"{event} family={args[1]}\n")
-        elif event in ("socket.getaddrinfo", "socket.gethostbyname"):
+        if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
             log.write(f"{event} {args[0]}\n")
-        elif event == "socket.connect" and isinstance(args[1], tuple):
+        elif event in ("socket.connect", "socket.sendto") and isinstance(args[1], tuple):
             log.write(f"{event} {args[1]}\n")
         else:
             return
