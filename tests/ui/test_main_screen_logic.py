@@ -181,6 +181,9 @@ class FakeCatalog:
         return [ModelRow(n, n.split("-")[-2] if "en" in n else "ko", "40 MB", n in self.have)
                 for n in names]
 
+    def look_online(self) -> None:
+        pass
+
     def download(self, name: str, progress: Callable[[int, int], None]) -> None:
         for done in range(0, 101, 25):
             progress(done, 100)
@@ -226,9 +229,9 @@ async def test_models_dialog_explains_a_failed_download(tmp_path: Path) -> None:
 
 @synchronous
 async def test_models_dialog_without_a_model_store_gives_the_command(tmp_path: Path) -> None:
-    app = fake_app(tmp_path, FakeServices(), catalog=None)
+    app = fake_app(tmp_path, FakeServices())
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("m")
+        await app.push_screen(ModelsScreen(None))
         await pilot.pause()
         status = str(app.screen.query_one("#models-status").render())
         assert "calm-voice models download vosk-model-small-en-us-0.15" in status

@@ -22,6 +22,7 @@ from calm_voice.pipeline import TypedAnswer, load_position
 from calm_voice.ports import Sink, SpeakerPort
 from calm_voice.session import SessionState
 from calm_voice.ui.bridge import UiBridge
+from calm_voice.ui.model_catalog import SpeechModels
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.main import MainScreen
 from calm_voice.ui.screens.models import ModelCatalog, ModelsScreen
@@ -87,7 +88,7 @@ class CalmVoiceApp(App[None]):
         self.services = services
         self.voice = voice
         self.journal_factory = journal_factory or (lambda: JournalStore.from_settings(settings))
-        self.catalog = catalog
+        self.catalog = catalog if catalog is not None else SpeechModels(settings)
         self.loop: LoopPort | None = None
         self.pending: list[object] = []
         self.closing = threading.Event()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,6 +24,7 @@ from calm_voice.ui.widgets.step_view import StepView
 from calm_voice.ui.widgets.transcript import Line, TranscriptPane
 
 HEARING = ("listening", "muted while speaking", "taking notes")
+NARROW = 100  # columns below which the side panes shrink
 
 
 class Controller(Protocol):
@@ -78,6 +79,9 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(GuideOutline).current = self.state.step
         self.query_one(NoticeBar).display = False
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     def action_command(self, kind: str) -> None:
         self.controller.send(Command(CommandKind(kind), source="key"))

@@ -31,6 +31,9 @@ class ModelCatalog(Protocol):
 
     def rows(self) -> list[ModelRow]: ...
 
+    def look_online(self) -> None:
+        """Fetch the current list of models, so rows() shows every model there is."""
+
     def download(self, name: str, progress: Callable[[int, int], None]) -> None:
         """Fetch and verify `name`; progress(done_bytes, total_bytes) as it goes."""
 
@@ -41,6 +44,7 @@ class ModelsScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("d", "download", "Download"),
+        Binding("l", "look_online", "Look online"),
         Binding("enter", "download", "Download", show=False),
     ]
 
@@ -51,6 +55,11 @@ class ModelsScreen(ModalScreen[bool]):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, ModelsScreen.Progress)
+
+    class Listed(Message):
+        def __init__(self, error: str = "") -> None:
+            super().__init__()
+            self.error = error
 
     class Finished(Message):
         def __init__(self, name: str, error: str = "") -> None:
@@ -70,8 +79,8 @@ class ModelsScreen(ModalScreen[bool]):
             yield DataTable(id="models-table", cursor_type="row")
             yield ProgressBar(id="models-progress", show_eta=False)
             yield Static("", id="models-status")
-            yield Static("Choose one and press d to download it. Escape to go back.",
-                         classes="dialog-hint")
+            yield Static("Choose one and press d to download it, or l to look online for "
+                         "more. Escape to go back.", classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -127,6 +136,30 @@ class ModelsScreen(ModalScreen[bool]):
             self.post_message(self.Finished(name, str(error)))
             return
         self.post_message(self.Finished(name))
+
+    def action_look_online(self) -> None:
+        if self.catalog is None or self.downloading:
+            return
+        self.say("Looking online for the list of models…")
+        self.fetch_list()
+
+    @work(thread=True, exclusive=True, group="model-list")
+    def fetch_list(self) -> None:
+        assert self.catalog is not None
+        try:
+            self.catalog.look_online()
+        except CalmVoiceError as error:
+            self.post_message(self.Listed(str(error)))
+            return
+        self.post_message(self.Listed())
+
+    @on(Listed)
+    def listed(self, message: Listed) -> None:
+        if message.error:
+            self.say(message.error)
+            return
+        self.refresh_rows()
+        self.say(f"{len(self.rows)} models.")
 
     @on(Progress)
     def show_progress(self, message: Progress) -> None:

@@ -21,9 +21,10 @@ class LevelMeter(Static):
     dbfs: reactive[float | None] = reactive(None)
 
     def render(self) -> Text:
-        filled = bar_cells(self.dbfs)
+        width = max(4, min(WIDTH, self.size.width - 12))
+        filled = bar_cells(self.dbfs, width)
         text = Text("mic ")
         text.append("█" * filled, style="#7fb77e")
-        text.append("░" * (WIDTH - filled), style="dim")
+        text.append("░" * (width - filled), style="dim")
         text.append("   --" if self.dbfs is None else f" {max(self.dbfs, FLOOR_DB):4.0f} dB")
         return text

@@ -1,0 +1,32 @@
+"""The models dialog's view of calm_voice.speech.models: listing reads disk only; the network is
+used only when the person asks to look online or to download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from calm_voice.config import Settings
+from calm_voice.ui.screens.models import ModelRow
+
+
+class SpeechModels:
+    """Imports the model store on first use, so the first paint does not wait for Vosk."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def rows(self) -> list[ModelRow]:
+        from calm_voice.speech import models
+
+        return [ModelRow(m.name, m.language or "—", m.size_text or "—", m.installed, m.active)
+                for m in models.list_models(self.settings)]
+
+    def look_online(self) -> None:
+        from calm_voice.speech import models
+
+        models.fetch_catalog(self.settings.models_dir)
+
+    def download(self, name: str, progress: Callable[[int, int], None]) -> None:
+        from calm_voice.speech import models
+
+        models.download_model(name, self.settings.models_dir, progress)
