@@ -77,12 +77,23 @@ def test_plain_output_any_rate_model_after_the_command_and_language_from_setting
     assert done.stdout.splitlines() == WORDS
 
 
-def test_silence_prints_no_text(tmp_path: Path, korean_model_path: Path) -> None:
-    quiet = tmp_path / "quiet.wav"
-    write_wav(quiet, np.zeros(3 * 22050, dtype=np.int16), 22050)
-    done = run("transcribe", str(quiet), "--model", str(korean_model_path), "--json")
+def test_dictation_streams_partials_and_silence_gives_nothing(tmp_path: Path,
+                                                              korean_model_path: Path) -> None:
+    spoken = tmp_path / "sentence.wav"
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(spoken), "오늘은 날씨가 정말 좋습니다"],
+                   check=True, capture_output=True, timeout=30)
+    pause = np.zeros(2 * RATE, dtype=np.int16)
+    padded = tmp_path / "padded.wav"
+    write_wav(padded, np.concatenate(
+        [pause, np.frombuffer(read_for_recognizer(spoken), dtype=np.int16), pause]), RATE)
+    done = run("transcribe", str(padded), "--model", str(korean_model_path), "--json")
     assert done.returncode == 0, done.stderr
-    assert "final" not in [json.loads(line)["type"] for line in done.stdout.splitlines()]
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    kinds = [e["type"] for e in events]
+    assert kinds.count("partial") >= 2 and kinds[0] == "partial" and kinds[-1] == "final"
+    finals = [e for e in events if e["type"] == "final"]
+    assert all(f["start"] >= 1.9 for f in finals)  # the leading silence produced nothing
+    assert all(f["end"] <= len(read_for_recognizer(padded)) / (2 * RATE) - 1.9 for f in finals)
 
 
 def linked_model(tmp_path: Path, korean_model_path: Path) -> Path:
