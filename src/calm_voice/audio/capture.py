@@ -57,13 +57,17 @@ class Capture:
     dropped counts blocks thrown away because nobody read the queue in time. Neither is fatal.
     """
 
-    def __init__(self, device: str | int | None = None, block_ms: int = 20) -> None:
+    def __init__(self, device: str | int | None = None, block_ms: int = 20,
+                 device_rate: int | None = None,
+                 max_queued_blocks: int = MAX_QUEUED_BLOCKS) -> None:
+        """device_rate: record at this rate instead of 16 kHz when the device allows it."""
         self.device = resolve_input(device)
-        self.device_rate = pick_input_rate(self.device)
+        self.device_rate = device_rate or pick_input_rate(self.device)
         self.block_ms = block_ms
         self.overflows = 0
         self.dropped = 0
-        self._queue: queue.Queue[tuple[bytes, float]] = queue.Queue(maxsize=MAX_QUEUED_BLOCKS)
+        self._noted = 0  # overflows + dropped when lost_audio_note() last spoke
+        self._queue: queue.Queue[tuple[bytes, float]] = queue.Queue(maxsize=max_queued_blocks)
         self.last_block_time = 0.0
         """time.monotonic() when the last block returned by next_block() was recorded."""
         self._stream: Any = None
@@ -80,6 +84,17 @@ class Capture:
             self._queue.put_nowait((bytes(indata), time.monotonic()))
         except queue.Full:
             self.dropped += 1
+
+    def lost_audio_note(self) -> str | None:
+        """A sentence to show when audio was lost since the last call, else None."""
+        lost = self.overflows + self.dropped
+        if lost == self._noted:
+            return None
+        new, self._noted = lost - self._noted, lost
+        ms = new * self.block_ms
+        amount = f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+        return (f"About {amount} of microphone sound was lost because the computer was busy; "
+                "listening goes on.")
 
     def start(self) -> None:
         try:
