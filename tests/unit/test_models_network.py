@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "calm_voice"
-NETWORK_MODULES = {"socket", "urllib", "http", "ssl", "requests", "httpx", "aiohttp",
-                   "asyncio"}
+NETWORK_MODULES = {"socket", "urllib", "http", "ssl", "requests", "httpx", "aiohttp", "urllib3"}
 ALLOWED = {"speech/models.py", "speech/model_fetch.py"}
 
 
