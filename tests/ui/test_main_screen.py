@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
+
+from calm_voice.config import Settings, load_settings
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
+from calm_voice.ports import Sink
 from calm_voice.session import Mode
-from calm_voice.ui.app import CalmVoiceApp, make_app
+from calm_voice.ui.app import CalmVoiceApp, LoopPort, make_app, real_services
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.journal import JournalScreen
 from calm_voice.ui.screens.typed_entry import TypedEntryScreen
+from calm_voice.ui.widgets.listening import ListeningIndicator
 from calm_voice.ui.widgets.notice_bar import NoticeBar
 from calm_voice.ui.widgets.outline import GuideOutline
 from calm_voice.ui.widgets.status_line import StatusLine
@@ -33,16 +39,31 @@ def real_app(tmp_path: Path) -> CalmVoiceApp:
     return make_app(settings_for(tmp_path), GUIDE, voice=False)
 
 
+class HeldServices:
+    """The real services, built only once the test lets them: the screen must not wait."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def __call__(self, settings: Settings, sink: Sink, guide: Guide, voice: bool) -> LoopPort:
+        self.release.wait(30)
+        return real_services(settings, sink, guide, voice)
+
+
 @synchronous
 async def test_first_paint_shows_the_first_step_before_anything_loads(tmp_path: Path) -> None:
-    app = real_app(tmp_path)
+    held = HeldServices()
+    app = make_app(settings_for(tmp_path), GUIDE, held, voice=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        assert app.loop is None  # the engines are still loading in the worker
+        await pilot.pause()
+        assert app.loop is None  # the engines are not even being built yet
         assert shown_step(app) == 0
         assert GUIDE.steps[0].title in step_text(app)
         assert GUIDE.steps[0].prompts[0].text in step_text(app)
         assert "Questions for you" in step_text(app)
-        await wait_until(pilot, lambda: app.loop is not None)
+        await pilot.press("n")  # kept until the loop exists
+        held.release.set()
+        await wait_until(pilot, lambda: shown_step(app) == 1)
 
 
 @synchronous
@@ -160,5 +181,26 @@ async def test_missing_speaker_and_model_become_notices_not_a_crash(tmp_path: Pa
         assert bar.display
         status = str(app.main.query_one(StatusLine).render())
         assert "not installed" in status
+        await pilot.press("n")
+        await wait_until(pilot, lambda: shown_step(app) == 1)
+
+
+@pytest.mark.vosk
+@synchronous
+async def test_a_missing_microphone_leaves_keyboard_mode_with_a_notice(
+        tmp_path: Path, korean_model_path: Path) -> None:
+    settings = load_settings(None, models_dir=tmp_path / "models",
+                             recognizer__model=str(korean_model_path),
+                             audio__input_device="no such microphone")
+    app = make_app(settings, GUIDE, voice=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.loop is not None)
+        bar = app.main.query_one(NoticeBar)
+        await wait_until(pilot, lambda: any("microphone" in n.lower() for n in bar.notices),
+                         timeout=120)
+        status = str(app.main.query_one(StatusLine).render())
+        assert f"model: {korean_model_path.name}" in status or "model: vosk" in status
+        assert "not in use" in status, status
+        assert app.main.query_one(ListeningIndicator).status == "off"
         await pilot.press("n")
         await wait_until(pilot, lambda: shown_step(app) == 1)

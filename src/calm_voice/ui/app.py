@@ -93,6 +93,7 @@ class CalmVoiceApp(App[None]):
         self.pending: list[object] = []
         self.closing = threading.Event()
         self.model = ""
+        self.model_state = ""
         self.main = MainScreen(guide, SessionState(step=start_step), self)
         self.bridge = UiBridge(self.main.post_message, clock)
 
@@ -100,9 +101,9 @@ class CalmVoiceApp(App[None]):
         await self.push_screen(self.main)
         self.main.set_speaker("starting…", "starting…")
         if self.voice:
-            self.main.set_model("", "looking…")
+            self.set_model_state("looking…")
         else:
-            self.main.set_model("", "off, keys only")
+            self.set_model_state("off, keys only")
             self.main.set_listening("off")
         self.start_services()
 
@@ -133,7 +134,7 @@ class CalmVoiceApp(App[None]):
     @on(ModelStatus)
     def show_model(self, message: ModelStatus) -> None:
         self.model = message.name
-        self.main.set_model(message.name, message.state)
+        self.set_model_state(message.state)
         if message.state == "not installed":
             self.main.set_listening("off")
 
@@ -142,7 +143,7 @@ class CalmVoiceApp(App[None]):
         if event.worker.group == "services" and event.state is WorkerState.ERROR:
             error = event.worker.error
             self.main.set_speaker("none", "not reading aloud")
-            self.main.set_model(self.model, "off")
+            self.set_model_state("off")
             self.push_screen(NoticeScreen(
                 "Reading and listening could not start",
                 f"{error}\n\nYou can still read the guide here and move with the keys."))
@@ -155,7 +156,14 @@ class CalmVoiceApp(App[None]):
             self.loop.submit(event)
 
     def set_model_state(self, state: str) -> None:
+        self.model_state = state
         self.main.set_model(self.model, state)
+
+    def voice_trouble(self) -> None:
+        """A warning after the engines were built comes from starting the voice: it is off."""
+        if self.loop is not None and self.model_state == "loading…":
+            self.set_model_state("not in use")
+            self.main.set_listening("off")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

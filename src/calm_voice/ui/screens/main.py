@@ -32,6 +32,7 @@ class Controller(Protocol):
 
     def send(self, event: object) -> None: ...
     def set_model_state(self, state: str) -> None: ...
+    def voice_trouble(self) -> None: ...
 
 
 def command_words(command: Command) -> str:
@@ -142,6 +143,7 @@ class MainScreen(Screen[None]):
     def show_notice(self, message: m.NoticePosted) -> None:
         if message.severity in ("warning", "error"):
             self.query_one(NoticeBar).add(message.text)
+            self.controller.voice_trouble()
         else:
             self.app.notify(message.text, timeout=6)
 
