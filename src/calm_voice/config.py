@@ -37,6 +37,8 @@ class SpeakerSettings:
     """espeak-ng voice id or name; None picks one for the guide's language."""
     lookahead: bool = True
     """Synthesise the next sentence and step ahead of time."""
+    sentence_pause: float = 0.6
+    """Seconds of quiet between sentences: a calm pace, and room for a command to be heard."""
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
+import numpy as np
+
 from calm_voice import session as s
 from calm_voice.commands import Vocabulary
 from calm_voice.config import Settings
-from calm_voice.echo import is_own_voice
+from calm_voice.echo import (
+    FRAME,
+    LEAD_FRAMES,
+    MAX_LAG_FRAMES,
+    SAME_SHAPE,
+    echo_likeness,
+    is_own_voice,
+)
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, Final, Partial
 from calm_voice.guide import Guide
@@ -25,7 +34,8 @@ from calm_voice.position import save_position
 
 log = logging.getLogger(__name__)
 
-ECHO_WINDOW_S = 4.0  # how far back played words count as possibly heard again
+RECOGNIZER_RATE = 16000
+ECHO_WINDOW_S = 5.0  # how far back played words count as possibly heard again
 MIN_COMMAND_CONFIDENCE = 0.5
 
 
@@ -35,6 +45,8 @@ class VoiceHeard:
 
     heard: Partial | Final
     audio: bytes | None = None
+    audio_end: float = 0.0
+    """time.monotonic() when the last sample of `audio` was recorded."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +223,8 @@ class SessionLoop:
         if isinstance(heard, Partial) or not heard.text.strip():
             return
         if self._recognizer_mode == "dictation":
+            if self._is_own_voice(event, by_words=False):
+                return  # the tail of the prompt, still arriving: not the person's answer
             command = self.vocabulary.match_dictation_control(heard.text)
             if command is not None:
                 self.sink.on_command(command)
@@ -225,12 +239,28 @@ class SessionLoop:
         if heard.words and min(w.conf for w in heard.words) < MIN_COMMAND_CONFIDENCE:
             self.sink.on_command(command, "not sure I heard that right")
             return
-        if (self.speaker is not None and self.settings.recognizer.reject_own_voice
-                and is_own_voice(heard.text, self.speaker.recent_text(ECHO_WINDOW_S))):
+        if self._is_own_voice(event):
             self.sink.on_command(command, "that was the guide's own voice")
             return
         self.sink.on_command(command)
         self._step(command)
+
+    def _is_own_voice(self, event: VoiceHeard, by_words: bool = True) -> bool:
+        """The guide's words heard back, as the same words or misheard as something else.
+
+        by_words=False judges by sound alone: an answer may well repeat the prompt's words."""
+        speaker = self.speaker
+        if speaker is None or not self.settings.recognizer.reject_own_voice:
+            return False
+        if by_words and is_own_voice(event.heard.text, speaker.recent_text(ECHO_WINDOW_S)):
+            return True
+        if not event.audio or not event.audio_end:
+            return False
+        mic = np.frombuffer(event.audio, dtype=np.int16)
+        before = mic.size / RECOGNIZER_RATE + MAX_LAG_FRAMES * FRAME / RECOGNIZER_RATE
+        after = LEAD_FRAMES * FRAME / RECOGNIZER_RATE
+        played = speaker.played_audio(event.audio_end - before, event.audio_end + after)
+        return echo_likeness(mic, played) >= SAME_SHAPE
 
     def _on_typed(self, text: str) -> None:
         if not text.strip():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from calm_voice.events import Command, Final, Partial
 from calm_voice.session import SessionState
@@ -31,6 +31,9 @@ class SpeakerPort(Protocol):
 
     def recent_text(self, seconds: float) -> str:
         """Sentences that reached the speaker in the last `seconds`, for echo rejection."""
+
+    def played_audio(self, start: float, end: float, rate: int = 16000) -> Any:
+        """int16 samples of what reached the speaker between two time.monotonic() instants."""
 
     def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None: ...
     def close(self) -> None: ...

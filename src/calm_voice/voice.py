@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
@@ -30,13 +31,16 @@ class VoiceInput(VoiceControl):
     def __init__(self, next_block: Callable[[float], bytes | None], recognizer: StreamRecognizer,
                  submit: Callable[[object], None], sink: Sink,
                  on_stop: Callable[[], None] | None = None,
-                 is_alive: Callable[[], bool] | None = None) -> None:
+                 is_alive: Callable[[], bool] | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self._next_block = next_block
         self._recognizer = recognizer
         self._submit = submit
         self._sink = sink
         self._on_stop = on_stop
         self._is_alive = is_alive
+        self._clock = clock
+        self._last_block_time = 0.0
         self._stop = threading.Event()
         self._wanted_mode = "commands"
         self._mode = "commands"
@@ -75,11 +79,15 @@ class VoiceInput(VoiceControl):
             if self._wanted_mode != self._mode:
                 self._mode = self._wanted_mode
                 self._recognizer.set_mode(self._mode)  # its times stay stream-relative
+            self._last_block_time = self._clock() if self._clock else time.monotonic()
             self._keep(block)
             self._report_level(block)
             for heard in self._recognizer.accept(block):
-                audio = self._audio_for(heard) if isinstance(heard, Final) else None
-                self._submit(VoiceHeard(heard, audio))
+                if isinstance(heard, Final):
+                    audio, ends_at = self._audio_for(heard)
+                    self._submit(VoiceHeard(heard, audio, ends_at))
+                else:
+                    self._submit(VoiceHeard(heard))
 
     def _keep(self, block: bytes) -> None:
         self._ring.append(block)
@@ -94,8 +102,9 @@ class VoiceInput(VoiceControl):
             self._since_level = 0.0
             self._sink.on_level(dbfs(block))
 
-    def _audio_for(self, final: Final) -> bytes:
-        """The utterance's samples, cut from the ring by the recogniser's word times."""
+    def _audio_for(self, final: Final) -> tuple[bytes, float]:
+        """The utterance's samples, cut from the ring by the recogniser's word times, and the
+        time.monotonic() at which the last of them was recorded."""
         ring_start = self._total_bytes - self._ring_bytes
         if final.words:
             start_s, end_s = final.words[0].start, final.words[-1].end
@@ -105,6 +114,7 @@ class VoiceInput(VoiceControl):
         last = self._stream_start + int((end_s + MARGIN_S) * RATE) * 2
         first, last = max(first, ring_start), min(last, self._total_bytes)
         if last <= first:
-            return b""
+            return b"", 0.0
         data = b"".join(self._ring)
-        return data[first - ring_start:last - ring_start]
+        ends_at = self._last_block_time - (self._total_bytes - last) / BYTES_PER_SECOND
+        return data[first - ring_start:last - ring_start], ends_at

@@ -67,7 +67,9 @@ def test_a_step_played_through_the_speaker_matches_what_was_synthesised(
         speaker: Speaker, recorder: LiveRecorder) -> None:
     guide = load_guide(default_guide_path())
     script = step_script(guide, guide.index_of("react-4"))
-    synthesised = np.concatenate([speaker.synthesize(text).samples for text in script])
+    pause = np.zeros(int(FAST.sentence_pause * 22050), np.int16)  # quiet between sentences
+    rendered = [speaker.synthesize(text).samples for text in script]
+    synthesised = np.concatenate([part for pcm in rendered for part in (pcm, pause)][:-1])
     progress = Progress()
     mark = recorder.mark()
 

@@ -6,6 +6,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from calm_voice.events import Command, Final, Partial
 from calm_voice.session import SessionState
 
@@ -61,6 +63,9 @@ class FakeSpeaker:
 
     def recent_text(self, seconds: float) -> str:
         return self.played_text
+
+    def played_audio(self, start: float, end: float, rate: int = 16000) -> np.ndarray:
+        return np.zeros(max(0, int((end - start) * rate)), dtype=np.int16)
 
     def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None:
         self.calls.append(f"adjust {rate_delta} {volume_delta}")

@@ -38,20 +38,22 @@ class ListenRun:
 
     def wait_for(self, text: str, timeout: float = 60.0, after: int = 0) -> int:
         """Index of the first line (from `after`) containing `text`; fails after `timeout`."""
+        return self.wait_for_any([text], timeout, after)
+
+    def wait_for_any(self, texts: list[str], timeout: float = 60.0, after: int = 0) -> int:
+        """Index of the first line (from `after`) containing any of `texts`."""
+        text = " or ".join(texts)
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
                 for index in range(after, len(self.lines)):
-                    if text in self.lines[index]:
+                    if any(t in self.lines[index] for t in texts):
                         return index
                 left = deadline - time.monotonic()
-                if left <= 0 or self.process.poll() is not None and not self._more():
+                if left <= 0 or self.process.poll() is not None:
                     raise AssertionError(f"never saw {text!r}; output was:\n" +
                                          "\n".join(self.lines))
                 self._changed.wait(min(left, 0.5))
-
-    def _more(self) -> bool:
-        return False
 
     def has(self, text: str) -> bool:
         with self._changed:

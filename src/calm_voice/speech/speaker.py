@@ -19,8 +19,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from calm_voice.audio.devices import resolve_output
-from calm_voice.audio.playback import Playback, PlaybackEvent
+from calm_voice.audio.playback import Playback, PlaybackEvent, resample
 from calm_voice.config import AudioSettings, Settings, SpeakerSettings
 from calm_voice.errors import CalmVoiceError
 from calm_voice.speech.synth import RATE, Pcm, Synthesizer
@@ -51,6 +53,8 @@ class _Run:
     playing: int = -1
     """Index of the sentence whose first frame reached the device last."""
     durations: dict[int, float] = field(default_factory=dict)
+    samples: dict[int, np.ndarray] = field(default_factory=dict)
+    """What was queued for each sentence, kept so echoes of it can be recognised."""
     done: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -68,6 +72,7 @@ class _Heard:
     text: str
     start: float
     end: float
+    samples: np.ndarray | None = None
 
 
 class Speaker:
@@ -87,6 +92,7 @@ class Speaker:
             self._synth.close()
             raise
         self.lookahead = speaker.lookahead
+        self._pause_frames = int(max(0.0, speaker.sentence_pause) * RATE)
         self.voice_name = self._synth.voice.name
         self.device_name = device.name
         self._lock = threading.Lock()
@@ -164,6 +170,23 @@ class Speaker:
             heard = list(self._heard)
         return " ".join(h.text for h in heard if h.end >= now - seconds and h.start <= now)
 
+    def played_audio(self, start: float, end: float, rate: int = 16000) -> np.ndarray:
+        """What reached the speaker between two time.monotonic() instants, at `rate`."""
+        out = np.zeros(max(0, int((end - start) * rate)), dtype=np.int16)
+        with self._lock:
+            heard = [h for h in self._heard
+                     if h.samples is not None and h.end > start and h.start < end]
+        for h in heard:
+            assert h.samples is not None
+            samples = resample(h.samples, RATE, rate)[: int((h.end - h.start) * rate)]
+            offset = int((h.start - start) * rate)
+            first = max(0, -offset)
+            place = max(0, offset)
+            count = min(samples.size - first, out.size - place)
+            if count > 0:
+                out[place:place + count] = samples[first:first + count]
+        return out
+
     def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None:
         rate = min(MAX_RATE, max(MIN_RATE, self._synth.rate + rate_delta))
         volume = min(MAX_VOLUME, max(MIN_VOLUME, round(self._synth.volume + volume_delta, 2)))
@@ -218,8 +241,12 @@ class Speaker:
                 if not self._current(run):
                     return
                 continue
-            run.durations[index] = pcm.duration
-            self._playback.enqueue(run.generation, index, pcm.samples)
+            samples = pcm.samples
+            if index < len(run.sentences) - 1 and self._pause_frames:
+                samples = np.concatenate([samples, np.zeros(self._pause_frames, np.int16)])
+            run.durations[index] = samples.size / RATE
+            run.samples[index] = samples
+            self._playback.enqueue(run.generation, index, samples)
         self._playback.finish(run.generation, len(run.sentences))
 
     def _wait_for(self, run: _Run, future: Future[Pcm]) -> Pcm | None:
@@ -263,6 +290,6 @@ class Speaker:
         now = time.monotonic()
         duration = run.durations.get(index, 0.0)
         with self._lock:
-            self._heard.append(_Heard(text, now, now + duration))
+            self._heard.append(_Heard(text, now, now + duration, run.samples.pop(index, None)))
         if run.on_sentence is not None:
             _report(run.on_sentence, index)
