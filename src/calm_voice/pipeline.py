@@ -219,20 +219,23 @@ class SessionLoop:
     def _on_heard(self, event: VoiceHeard) -> None:
         heard = event.heard
         self._last_voice_activity = time.monotonic()
-        self.sink.on_heard(heard)
         if isinstance(heard, Partial) or not heard.text.strip():
+            self.sink.on_heard(heard)
             return
         if self._recognizer_mode == "dictation":
             if self._is_own_voice(event, by_words=False):
                 return  # the tail of the prompt, still arriving: not the person's answer
             command = self.vocabulary.match_dictation_control(heard.text)
             if command is not None:
+                self.sink.on_heard(heard)
                 self.sink.on_command(command)
                 self._step(command)
             else:
                 self._pending_audio = event.audio
                 self._step(s.Dictated(heard))
+                self.sink.on_heard(heard)  # after it is safely stored
             return
+        self.sink.on_heard(heard)
         command = self.vocabulary.match(heard.text, strict=True)
         if command is None:
             return
