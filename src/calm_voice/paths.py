@@ -65,10 +65,13 @@ def state_file() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (mode 0700) and check that it can be written, or explain how to fix it."""
+    """Create `path` (mode 0700) and check that it can be written, or explain how to fix it.
+
+    A folder that already exists keeps its mode: it may be one the person chose and shares."""
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.chmod(0o700)
+        if not path.is_dir():
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.chmod(0o700)  # mkdir's mode is filtered by the umask
     except OSError as exc:
         raise DataDirError(
             f"calm-voice cannot create its data folder {path} ({exc.strerror}).",

@@ -78,13 +78,13 @@ def test_ensure_private_dir_creates_a_private_folder(calm_home: Path) -> None:
     assert list(target.iterdir()) == [], "the write check leaves nothing behind"
 
 
-def test_ensure_private_dir_makes_an_open_folder_private(tmp_path: Path) -> None:
-    target = tmp_path / "open"
-    target.mkdir(mode=0o777)
-    target.chmod(0o777)
+def test_ensure_private_dir_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:
+    target = tmp_path / "chosen"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
     (target / "keep.txt").write_text("kept", encoding="utf-8")
     paths.ensure_private_dir(target)
-    assert mode_of(target) == 0o700
+    assert mode_of(target) == 0o755  # a folder the person chose is not changed behind their back
     assert (target / "keep.txt").read_text(encoding="utf-8") == "kept"
 
 
