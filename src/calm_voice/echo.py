@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from calm_voice.commands import normalise
+from calm_voice.ports import SpeakerPort
 
-FRAME = 160  # 10 ms at 16 kHz
+RATE = 16000
+FRAME = 160  # 10 ms
 # Sound systems buffer, and the two clocks drift: the microphone's copy of the speaker was
 # seen arriving from 0.05 s early to 1.4 s late through PulseAudio's monitor.
 MAX_LAG_FRAMES = 200
@@ -47,3 +49,15 @@ def echo_likeness(mic: np.ndarray, played: np.ndarray) -> float:
             continue
         best = max(best, float(np.corrcoef(m, segment)[0, 1]))
     return best
+
+
+def sounds_like_playback(audio: bytes | None, audio_end: float, speaker: SpeakerPort) -> bool:
+    """Whether a heard utterance (16 kHz int16, ending at time.monotonic() `audio_end`) is
+    shaped like what the speaker played around then."""
+    if not audio or not audio_end:
+        return False
+    mic = np.frombuffer(audio, dtype=np.int16)
+    before = mic.size / RATE + MAX_LAG_FRAMES * FRAME / RATE
+    after = LEAD_FRAMES * FRAME / RATE
+    played = speaker.played_audio(audio_end - before, audio_end + after)
+    return echo_likeness(mic, played) >= SAME_SHAPE

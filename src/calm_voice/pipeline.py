@@ -13,19 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-import numpy as np
-
 from calm_voice import session as s
 from calm_voice.commands import Vocabulary
 from calm_voice.config import Settings
-from calm_voice.echo import (
-    FRAME,
-    LEAD_FRAMES,
-    MAX_LAG_FRAMES,
-    SAME_SHAPE,
-    echo_likeness,
-    is_own_voice,
-)
+from calm_voice.echo import is_own_voice, sounds_like_playback
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, Final, Partial
 from calm_voice.guide import Guide
@@ -34,7 +25,6 @@ from calm_voice.position import save_position
 
 log = logging.getLogger(__name__)
 
-RECOGNIZER_RATE = 16000
 ECHO_WINDOW_S = 5.0  # how far back played words count as possibly heard again
 MIN_COMMAND_CONFIDENCE = 0.5
 
@@ -257,13 +247,7 @@ class SessionLoop:
             return False
         if by_words and is_own_voice(event.heard.text, speaker.recent_text(ECHO_WINDOW_S)):
             return True
-        if not event.audio or not event.audio_end:
-            return False
-        mic = np.frombuffer(event.audio, dtype=np.int16)
-        before = mic.size / RECOGNIZER_RATE + MAX_LAG_FRAMES * FRAME / RECOGNIZER_RATE
-        after = LEAD_FRAMES * FRAME / RECOGNIZER_RATE
-        played = speaker.played_audio(event.audio_end - before, event.audio_end + after)
-        return echo_likeness(mic, played) >= SAME_SHAPE
+        return sounds_like_playback(event.audio, event.audio_end, speaker)
 
     def _on_typed(self, text: str) -> None:
         if not text.strip():
