@@ -3,6 +3,7 @@ recogniser, and survives the process being killed mid-dictation."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -61,6 +62,27 @@ def test_a_spoken_reflection_becomes_an_entry(pulse: PulseServer, tmp_path: Path
     assert entry["step"] == "first" and entry["prompt"] == "first-prompt"
     audio = list((home / "data" / "audio").rglob("*.wav"))
     assert audio and all(path.stat().st_size > 1000 for path in audio)
+    assert_in_review_screen(home / "data", heard)
+
+
+def assert_in_review_screen(data: Path, heard: list[str]) -> None:
+    """The entry shows in the TUI's journal screen, transcript and all."""
+    from calm_voice.guide import load_guide
+    from calm_voice.journal import JournalStore
+    from calm_voice.ui.widgets.journal_transcript import JournalTranscript
+    from tests.ui.test_journal_screen import JournalApp, settle
+
+    async def review() -> None:
+        app = JournalApp(lambda: JournalStore(data / "journal.sqlite3", data / "audio"),
+                         load_guide(KO_GUIDE))
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            shown = app.screen.query_one(JournalTranscript).render_entry().plain
+            assert "어떻게 느끼세요?" in shown  # the prompt it answered
+            for text in heard:
+                assert text in shown
+
+    asyncio.run(review())
 
 
 def test_every_recognised_utterance_survives_a_kill(pulse: PulseServer, tmp_path: Path,
