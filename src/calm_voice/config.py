@@ -37,6 +37,8 @@ class SpeakerSettings:
     """espeak-ng voice id or name; None picks one for the guide's language."""
     lookahead: bool = True
     """Synthesise the next sentence and step ahead of time."""
+    read_on_start: bool = True
+    """Start reading the remembered step as soon as calm-voice opens (hands-free from the start)."""
     sentence_pause: float = 0.6
     """Seconds of quiet between sentences: a calm pace, and room for a command to be heard."""
 

@@ -32,7 +32,7 @@ def settings_for(tmp_path: Path) -> Settings:
     """Settings with an empty models folder, so no speech model is ever found."""
     models = tmp_path / "no-models"
     models.mkdir(exist_ok=True)
-    return load_settings(None, models_dir=models)
+    return load_settings(None, models_dir=models, speaker__read_on_start=False)
 
 
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool],

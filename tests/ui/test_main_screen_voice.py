@@ -41,7 +41,7 @@ async def test_reading_highlight_and_a_spoken_command_on_screen(
     rescan()
     settings = load_settings(None, guide_path=KO_GUIDE, models_dir=tmp_path / "models",
                              recognizer__language="ko", recognizer__model=str(korean_model_path),
-                             speaker__rate=150)
+                             speaker__rate=150, speaker__read_on_start=False)
     guide = load_guide(KO_GUIDE)
     seen: list[Message] = []
     app = make_app(settings, guide, voice=True)

@@ -91,7 +91,8 @@ def test_unknown_settings_are_named(tmp_path: Path) -> None:
         load_settings(path)
     assert raised.value.problem == (
         f"In {path}, 'speaker' has unknown setting(s): pitch, speed.")
-    assert raised.value.fix == "Known settings are: lookahead, rate, voice, volume."
+    assert raised.value.fix == ("Known settings are: lookahead, rate, read_on_start, "
+                                "sentence_pause, voice, volume.")
 
 
 def test_unknown_sections_are_named(tmp_path: Path) -> None:
@@ -197,4 +198,4 @@ def test_the_cli_reports_a_bad_config_in_one_short_message(tmp_path: Path) -> No
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"In {path}, 'speaker' has unknown setting(s): speed. "
-        "Known settings are: lookahead, rate, voice, volume.")
+        "Known settings are: lookahead, rate, read_on_start, sentence_pause, voice, volume.")

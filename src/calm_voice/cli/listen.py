@@ -120,7 +120,7 @@ def run_listen(args: argparse.Namespace) -> int:
     loop = build_services(settings, sink, guide, voice=not args.no_voice)
     if start is not None:
         loop.submit(Command(CommandKind.GOTO_STEP, start + 1))
-    elif not args.quiet_start:
+    elif not args.quiet_start and settings.speaker.read_on_start:
         loop.submit(Command(CommandKind.RESUME))
     signal.signal(signal.SIGTERM, lambda *_: sink.quit.set())
     loop.start()

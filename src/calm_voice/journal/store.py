@@ -186,7 +186,9 @@ class JournalStore:
                     'confidence, start, "end", audio_start, audio_offset, audio_samples) '
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry_id, now(), final.text, queries.words_to_json(final.words),
-                     len(final.words), final.confidence, final.start, final.end,
+                     # A typed answer has no word timings, but it has words.
+                     len(final.words) or len(final.text.split()),
+                     final.confidence, final.start, final.end,
                      centred_start(final, len(audio or b""), sample_rate)
                      if audio_start is None else audio_start,
                      placed[0] if placed else None, placed[1] if placed else None))

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from calm_voice.config import DEFAULT_MODEL, Settings
 from calm_voice.errors import CalmVoiceError
+from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
 from calm_voice.pipeline import TypedAnswer, load_position
@@ -128,6 +129,8 @@ class CalmVoiceApp(App[None]):
             self.main.set_speaker(speaker.device_name, speaker.voice_name)
         self.loop.start()
         pending, self.pending = self.pending, []
+        if not pending and speaker is not None and self.settings.speaker.read_on_start:
+            pending = [Command(CommandKind.RESUME)]
         for event in pending:
             self.loop.submit(event)
 
