@@ -42,7 +42,9 @@ def run_app(args: argparse.Namespace) -> int:
         save_position(settings.state_file, guide, args.from_step)
     # Textual is imported only now, so other sub-commands never load it.
     from calm_voice.ui.app import make_app
+    from calm_voice.ui.terminal import keep_native_noise_off_screen
 
     app = make_app(settings, guide, start_step=start, voice=not args.keyboard)
+    keep_native_noise_off_screen(settings.data_dir / "calm-voice.log")
     app.run()
     return 0
