@@ -61,7 +61,8 @@ def wait_for_audio(capture: Capture) -> None:
 @pytest.mark.vosk
 def test_a_48k_device_is_resampled_and_heard(mic: PulseServer, tmp_path: Path,
                                              korean_model_path: Path) -> None:
-    samples, _ = sequence(["다시", "멈춰"], tmp_path, gap=1.5)
+    # A long lead: a new 48 kHz stream on the null sink's monitor can drop its first second.
+    samples, _ = sequence(["다시", "멈춰"], tmp_path, gap=1.5, lead=1.5)
     wav = save(samples, tmp_path / "words.wav")
     recognizer = Recognizer(load_model(korean_model_path), load_vocabulary("ko").grammar())
     capture = Capture(None, 20, device_rate=48000)

@@ -62,8 +62,9 @@ def _self_trigger_run(pulse: PulseServer, home: Path, model: Path, reject: bool)
                                   "--quiet-start"], config, mic_source=f"{SPEAKER}.monitor")
     run.wait_for("microphone: listening")
     run.type("repeat")  # start reading step 1: "다음. 다시. 계속."
+    reading = run.wait_for("reading: step 1")
     # Wait until the step was read to its end and its prompt asked, or it obeyed itself.
-    run.wait_for_any(["saying:", "paused", "command: next", "command: resume"], timeout=60)
+    run.wait_for_any(["saying:", "command: "], timeout=60, after=reading + 1)
     time.sleep(1.0)
     return run
 
