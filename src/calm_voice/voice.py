@@ -18,6 +18,7 @@ BYTES_PER_SECOND = RATE * 2
 KEEP_SECONDS = 120  # audio kept in memory so a long utterance can be saved with its sound
 MARGIN_S = 0.15  # a little before and after the recognised words, so nothing is clipped
 LEVEL_INTERVAL_S = 0.1
+LOST_AUDIO_EVERY_S = 10.0
 
 
 class StreamRecognizer(Protocol):
@@ -32,7 +33,8 @@ class VoiceInput(VoiceControl):
                  submit: Callable[[object], None], sink: Sink,
                  on_stop: Callable[[], None] | None = None,
                  is_alive: Callable[[], bool] | None = None,
-                 clock: Callable[[], float] | None = None) -> None:
+                 clock: Callable[[], float] | None = None,
+                 lost_audio_note: Callable[[], str | None] | None = None) -> None:
         self._next_block = next_block
         self._recognizer = recognizer
         self._submit = submit
@@ -40,6 +42,8 @@ class VoiceInput(VoiceControl):
         self._on_stop = on_stop
         self._is_alive = is_alive
         self._clock = clock
+        self._lost_audio_note = lost_audio_note
+        self._next_lost_check = 0.0
         self._last_block_time = 0.0
         self._stop = threading.Event()
         self._wanted_mode = "commands"
@@ -82,6 +86,7 @@ class VoiceInput(VoiceControl):
             self._last_block_time = self._clock() if self._clock else time.monotonic()
             self._keep(block)
             self._report_level(block)
+            self._report_lost_audio()
             for heard in self._recognizer.accept(block):
                 if isinstance(heard, Final):
                     audio, ends_at = self._audio_for(heard)
@@ -101,6 +106,16 @@ class VoiceInput(VoiceControl):
         if self._since_level >= LEVEL_INTERVAL_S:
             self._since_level = 0.0
             self._sink.on_level(dbfs(block))
+
+    def _report_lost_audio(self) -> None:
+        """At most every few seconds, so a busy machine does not flood the screen."""
+        now = time.monotonic()
+        if self._lost_audio_note is None or now < self._next_lost_check:
+            return
+        self._next_lost_check = now + LOST_AUDIO_EVERY_S
+        note = self._lost_audio_note()
+        if note:
+            self._sink.on_notice(note, "warning")
 
     def _audio_for(self, final: Final) -> tuple[bytes, float]:
         """The utterance's samples, cut from the ring by the recogniser's word times, and the

@@ -24,7 +24,8 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> VoiceInput
     capture.start()
     recognizer = Recognizer(model, loop.vocabulary.grammar())
     voice = VoiceInput(capture.next_block, recognizer, loop.submit, sink, on_stop=capture.stop,
-                       is_alive=capture.is_alive, clock=lambda: capture.last_block_time)
+                       is_alive=capture.is_alive, clock=lambda: capture.last_block_time,
+                       lost_audio_note=capture.lost_audio_note)
     loop.model_name = found.name
     voice.start()
     loop.attach_voice(voice)
