@@ -194,7 +194,12 @@ def where_am_i(state: SessionState, guide: Guide) -> str:
     where = f"You are at step {state.step + 1} of {len(guide.steps)}: {step.title}"
     if part.title != step.title:
         where += f", in {part.title}"
-    return where + "."
+    where += "."
+    if state.mode is Mode.PAUSED:
+        where += " Reading is paused; say continue to go on."
+    elif state.mode is Mode.REFLECTING:
+        where += f" I asked: {step.prompts[state.prompt % len(step.prompts)].text}"
+    return where
 
 
 def transition(

@@ -118,8 +118,12 @@ def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
     if kind is K.STOP:
         return idle(mode), [*closes(mode), StopSpeech()]  # "continue" goes on from there
     if kind is K.WHERE:
-        return unchanged(mode, Announce(
-            "You are at step 4 of 11: Need for Personal Space, in Reasons Behind His Distance."))
+        where = "You are at step 4 of 11: Need for Personal Space, in Reasons Behind His Distance."
+        if mode is Mode.PAUSED:
+            where += " Reading is paused; say continue to go on."
+        if mode is Mode.REFLECTING:
+            where += " I asked: How does your partner like to recharge, and how do you?"
+        return unchanged(mode, Announce(where))
     if kind is K.HELP:
         return unchanged(mode, ShowHelp(), Announce(HELP_TEXT))
     if kind is K.REFLECT:
