@@ -14,10 +14,10 @@ from calm_voice.errors import GuideError
 from calm_voice.events import Command, CommandKind
 
 UNKNOWN_WORD = "[unk]"
-# Said alone while a reflection is open, these steer rather than being written down.
+# Said alone while a reflection is open, these steer rather than being written down. Words a
+# person might well answer with ("wait", "again", "enough") are kept out, and so are mishearings.
 DICTATION_CONTROLS = frozenset({
     CommandKind.FINISH_ENTRY, CommandKind.SCRATCH_THAT, CommandKind.NEXT, CommandKind.STOP,
-    CommandKind.PREVIOUS, CommandKind.REPEAT, CommandKind.PAUSE, CommandKind.REFLECT,
 })
 
 
@@ -57,7 +57,7 @@ class Vocabulary:
 
     def match_dictation_control(self, text: str) -> Command | None:
         """A command said alone during a reflection ("I'm done", "scratch that")."""
-        found = self.match(text, strict=False)
+        found = self.match(text, strict=True)
         return found if found and found.kind in DICTATION_CONTROLS else None
 
 

@@ -25,7 +25,8 @@ from calm_voice.position import save_position
 
 log = logging.getLogger(__name__)
 
-ECHO_WINDOW_S = 5.0  # how far back played words count as possibly heard again
+ECHO_WINDOW_S = 5.0  # how far back played words count, when the utterance's time is unknown
+ECHO_LAG_S = 2.0  # the microphone may hear the speaker this late (see echo.py)
 MIN_COMMAND_CONFIDENCE = 0.5
 
 
@@ -37,6 +38,8 @@ class VoiceHeard:
     audio: bytes | None = None
     audio_end: float = 0.0
     """time.monotonic() when the last sample of `audio` was recorded."""
+    mode: str = ""
+    """"commands" or "dictation": how the recogniser was listening when it heard this."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class SessionLoop:
         self._recognizer_mode = ""
         self._pending_audio: bytes | None = None
         self._listening = ""
+        self._step_replaced = False  # a paused step's audio was replaced by other speech
+        self._saved_note = ""
 
     @property
     def state(self) -> s.SessionState:
@@ -167,7 +172,10 @@ class SessionLoop:
 
     def _shutdown(self) -> None:
         if self._journal is not None and self._entry_id is not None:
-            self._journal.close_entry(self._entry_id)
+            try:
+                self._journal.close_entry(self._entry_id)
+            except CalmVoiceError as error:  # e.g. deleted meanwhile: still close the rest
+                log.warning("could not close the journal entry: %s", error)
             self._entry_id = None
         if self._voice is not None:
             self._voice.stop()
@@ -202,9 +210,20 @@ class SessionLoop:
         self._state, effects = s.transition(self._state, cast(s.Event, event), self.guide)
         for effect in effects:
             self._apply(effect)
+        self._tell_saved(effects)
         if self._state != before:
             self.sink.on_state(self._state)
         self._update_listening()
+
+    def _tell_saved(self, effects: list[s.Effect]) -> None:
+        """Say "Saved, N words" unless something else is about to be said."""
+        note, self._saved_note = self._saved_note, ""
+        if not note:
+            return
+        if any(isinstance(effect, (s.PlayStep, s.AskPrompt, s.Announce)) for effect in effects):
+            self.sink.on_notice(note, "information")  # shown, not spoken over the next thing
+        else:
+            self._apply(s.Announce(note))
 
     def _on_heard(self, event: VoiceHeard) -> None:
         heard = event.heard
@@ -212,7 +231,9 @@ class SessionLoop:
         if isinstance(heard, Partial) or not heard.text.strip():
             self.sink.on_heard(heard)
             return
-        if self._recognizer_mode == "dictation":
+        if (event.mode or self._recognizer_mode) == "dictation":
+            if not self._state.entry_open:
+                return  # the answer was already closed: nothing to add it to
             if self._is_own_voice(event, by_words=False):
                 return  # the tail of the prompt, still arriving: not the person's answer
             command = self.vocabulary.match_dictation_control(heard.text)
@@ -245,14 +266,26 @@ class SessionLoop:
         speaker = self.speaker
         if speaker is None or not self.settings.recognizer.reject_own_voice:
             return False
-        if by_words and is_own_voice(event.heard.text, speaker.recent_text(ECHO_WINDOW_S)):
+        played = speaker.recent_text(self._echo_window(event))
+        if by_words and is_own_voice(event.heard.text, played):
             return True
         return sounds_like_playback(event.audio, event.audio_end, speaker)
+
+    @staticmethod
+    def _echo_window(event: VoiceHeard) -> float:
+        """Seconds back to the start of the utterance, plus how late an echo can arrive: speech
+        that ended before that cannot be what was heard."""
+        if not event.audio or not event.audio_end:
+            return ECHO_WINDOW_S
+        began = event.audio_end - len(event.audio) / 32000
+        return max(0.0, time.monotonic() - began) + ECHO_LAG_S
 
     def _on_typed(self, text: str) -> None:
         if not text.strip():
             return
         final = Final(text=text.strip())
+        self._last_voice_activity = time.monotonic()
+        self.sink.on_heard(final)
         if self._state.entry_open:
             self._step(s.Dictated(final))
             return
@@ -261,6 +294,7 @@ class SessionLoop:
         self._apply(s.OpenEntry(step.id, prompt.id))
         self._apply(s.AddUtterance(final))
         self._apply(s.CloseEntry(1, len(final.text.split())))
+        self._tell_saved([])
 
     def _on_speech_done(self, done: _SpeechDone) -> None:
         if done.kind == "step" and done.completed:
@@ -268,8 +302,13 @@ class SessionLoop:
         elif done.kind == "prompt":
             if done.completed:
                 self._step(s.PromptAsked(done.step, done.index))
-        elif done.kind == "say" and done.completed and self._state.mode is s.Mode.PLAYING:
-            self._apply(s.PlayStep(self._state.step, self._state.sentence))
+        elif done.kind == "say" and done.completed:
+            state = self._state
+            if state.mode is s.Mode.PLAYING:
+                self._apply(s.PlayStep(state.step, state.sentence))
+            elif state.mode is s.Mode.REFLECTING and not state.entry_open:
+                # The question was cut short by this announcement: ask it again.
+                self._apply(s.AskPrompt(state.step, state.prompt))
         self._update_listening()
 
     def _check_silence(self) -> None:
@@ -314,6 +353,7 @@ class SessionLoop:
         def on_done(completed: bool) -> None:
             self.submit(_SpeechDone(kind, step, index, completed))
 
+        self._step_replaced = kind != "step"
         self.speaker.speak(f"{kind}:{step}", sentences, start, on_sentence=on_sentence,
                            on_done=on_done)
         self._update_listening()
@@ -336,7 +376,9 @@ class SessionLoop:
             if speaker is not None:
                 speaker.pause()
         elif isinstance(effect, s.ResumeSpeech):
-            if speaker is not None:
+            if self._step_replaced:  # something else was said meanwhile: start the step again
+                self._apply(s.PlayStep(self._state.step, self._state.sentence))
+            elif speaker is not None:
                 speaker.resume()
         elif isinstance(effect, s.Announce):
             self.sink.on_say(effect.text)
@@ -388,7 +430,8 @@ class SessionLoop:
             utterances, words = journal.close_entry(entry_id)
             if utterances:
                 self.sink.on_entry_saved(entry_id, utterances, words)
-                self._apply(s.Announce(f"Saved, {words} {'word' if words == 1 else 'words'}."))
+                self._saved_note = (f"Saved, {words} {'word' if words == 1 else 'words'}. "
+                                    "Say next when you are ready to go on.")
 
 
 def load_position(settings: Settings, guide: Guide) -> int:

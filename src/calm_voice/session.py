@@ -274,7 +274,9 @@ def _on_command(
     if kind is CommandKind.PREVIOUS:
         if state.step == 0:
             state, effects = _go_to(state, guide, 0)
-            return state, [Announce("This is the first step."), *effects]
+            # The step starts once this is said (the loop plays on after an announcement).
+            effects = [e for e in effects if not isinstance(e, PlayStep)]
+            return state, [*effects, Announce("This is the first step.")]
         return _go_to(state, guide, state.step - 1)
     if kind is CommandKind.REPEAT:
         return _go_to(state, guide, state.step)

@@ -80,6 +80,8 @@ class VoiceInput(VoiceControl):
                     self._submit(MicrophoneLost())
                     return
                 continue
+            # An utterance cut by a switch comes out of the next accept(), heard the old way.
+            heard_as = self._mode
             if self._wanted_mode != self._mode:
                 self._mode = self._wanted_mode
                 self._recognizer.set_mode(self._mode)  # its times stay stream-relative
@@ -90,9 +92,9 @@ class VoiceInput(VoiceControl):
             for heard in self._recognizer.accept(block):
                 if isinstance(heard, Final):
                     audio, ends_at = self._audio_for(heard)
-                    self._submit(VoiceHeard(heard, audio, ends_at))
+                    self._submit(VoiceHeard(heard, audio, ends_at, heard_as))
                 else:
-                    self._submit(VoiceHeard(heard))
+                    self._submit(VoiceHeard(heard, mode=self._mode))
 
     def _keep(self, block: bytes) -> None:
         self._ring.append(block)

@@ -138,10 +138,7 @@ def test_other_speech_is_no_command(en: Vocabulary, said: str) -> None:
         ("scratch that", K.SCRATCH_THAT),
         ("take that back", K.SCRATCH_THAT),
         ("next", K.NEXT),
-        ("necks", K.NEXT),
         ("stop", K.STOP),
-        ("go back", K.PREVIOUS),
-        ("reflect", K.REFLECT),
     ],
 )
 def test_dictation_controls_steer_a_reflection(
@@ -154,7 +151,9 @@ def test_dictation_controls_steer_a_reflection(
 @pytest.mark.parametrize(
     "said",
     ["louder", "faster", "go to reason three", "I'm done with him", "he said stop",
-     "I think we should go back to how it was"],
+     "I think we should go back to how it was",
+     # one-word answers, and mishearings of commands, are the person's words
+     "wait", "again", "journal", "go back", "necks", "text", "top"],
 )
 def test_other_speech_during_a_reflection_is_written_down(en: Vocabulary, said: str) -> None:
     assert en.match_dictation_control(said) is None

@@ -204,8 +204,7 @@ def test_back_on_the_first_step_says_so_and_replays_it() -> None:
     state = SessionState(step=0, mode=Mode.PLAYING, sentence=2)
     assert transition(state, Command(K.PREVIOUS), GUIDE) == (
         SessionState(step=0, mode=Mode.PLAYING),
-        [Announce("This is the first step."), StopSpeech(), SavePosition("intro"),
-         PlayStep(0, 0)],
+        [StopSpeech(), SavePosition("intro"), Announce("This is the first step.")],
     )
 
 
