@@ -116,7 +116,28 @@ def _section(name: str, cls: type, raw: Any, source: Path) -> Any:
                 f"{_KIND_WORDS.get(str(f.type), str(f.type))}.",
                 "Fix the value or delete the line to use the default.",
             )
+        bounds = _BOUNDS.get(f"{name}.{f.name}")
+        value = raw.get(f.name)
+        if bounds and isinstance(value, (int, float)) and not bounds[0] <= value <= bounds[1]:
+            raise ConfigError(
+                f"In {source}, '{name}.{f.name}' is {value!r}, which is outside "
+                f"{bounds[0]:g} to {bounds[1]:g}.",
+                "Fix the value or delete the line to use the default.",
+            )
     return cls(**raw)
+
+
+# Values outside these would misbehave quietly (a negative timeout closes every answer at once).
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "audio.capture_rate": (8000, 48000),
+    "audio.block_ms": (5, 100),
+    "speaker.rate": (80, 400),
+    "speaker.volume": (0.1, 1.0),
+    "speaker.sentence_pause": (0.0, 3.0),
+    "recognizer.endpoint_silence": (0.1, 5.0),
+    "recognizer.endpoint_silence_long": (0.1, 10.0),
+    "journal.silence_timeout": (5.0, 3600.0),
+}
 
 
 # Field annotations are strings (postponed evaluation); these are the ones settings use.

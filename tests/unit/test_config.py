@@ -199,3 +199,22 @@ def test_the_cli_reports_a_bad_config_in_one_short_message(tmp_path: Path) -> No
     assert done.stderr.strip() == (
         f"In {path}, 'speaker' has unknown setting(s): speed. "
         "Known settings are: lookahead, rate, read_on_start, sentence_pause, voice, volume.")
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("journal: {silence_timeout: -3}", "journal.silence_timeout"),
+        ("speaker: {volume: -1}", "speaker.volume"),
+        ("speaker: {volume: .nan}", "speaker.volume"),
+        ("speaker: {rate: 0}", "speaker.rate"),
+        ("audio: {block_ms: 0}", "audio.block_ms"),
+        ("audio: {capture_rate: 0}", "audio.capture_rate"),
+    ],
+)
+def test_values_out_of_range_are_named(tmp_path: Path, text: str, field: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    assert f"'{field}'" in raised.value.problem and "outside" in raised.value.problem

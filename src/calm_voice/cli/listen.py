@@ -13,7 +13,7 @@ from calm_voice.cli import settings_from
 from calm_voice.commands import Vocabulary, load_vocabulary
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
-from calm_voice.pipeline import build_services
+from calm_voice.pipeline import TypedAnswer, build_services
 from calm_voice.session import Mode, SessionState
 
 
@@ -95,8 +95,9 @@ class PrintSink:
         self.quit.set()
 
 
-def _read_typed_commands(loop: Any, vocabulary: Vocabulary) -> None:
-    """Typed commands are English words, whatever language the voice commands are in."""
+def _read_typed_commands(loop: Any, vocabulary: Vocabulary, quit_at_end: bool) -> None:
+    """Typed commands are English words, whatever language the voice commands are in. Anything
+    else typed is an answer to the current question, kept in the journal."""
     for line in sys.stdin:
         text = line.strip()
         if not text:
@@ -105,11 +106,12 @@ def _read_typed_commands(loop: Any, vocabulary: Vocabulary) -> None:
             loop.submit(Command(CommandKind.QUIT))
             return
         command = vocabulary.match(text, strict=False)
-        if command is None:
-            print(f"Not a command: {text!r}. Try: next, back, repeat, pause, stop, help.",
-                  flush=True)
-        else:
+        if command is not None:
             loop.submit(Command(command.kind, command.number, source="key", heard=text))
+        else:
+            loop.submit(TypedAnswer(text))
+    if quit_at_end:  # the input has ended and there is no microphone: nothing more can come
+        loop.submit(Command(CommandKind.QUIT))
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -124,7 +126,8 @@ def run_listen(args: argparse.Namespace) -> int:
         loop.submit(Command(CommandKind.RESUME))
     signal.signal(signal.SIGTERM, lambda *_: sink.quit.set())
     loop.start()
-    threading.Thread(target=_read_typed_commands, args=(loop, load_vocabulary("en")),
+    threading.Thread(target=_read_typed_commands,
+                     args=(loop, load_vocabulary("en"), args.no_voice),
                      daemon=True, name="calm-stdin").start()
     try:
         while not sink.quit.wait(0.2):
