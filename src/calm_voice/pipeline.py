@@ -10,7 +10,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import cast
 
 from calm_voice import session as s
@@ -20,71 +19,25 @@ from calm_voice.echo import is_own_voice, sounds_like_playback
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, Final, Partial
 from calm_voice.guide import Guide
+from calm_voice.loop_events import (  # re-exported: the loop's public event types
+    MicrophoneLost,
+    TypedAnswer,
+    VoiceControl,
+    VoiceHeard,
+    _SpeechDone,
+    step_script,
+)
 from calm_voice.ports import JournalPort, Sink, SpeakerPort
 from calm_voice.position import save_position
+
+__all__ = ["MicrophoneLost", "SessionLoop", "TypedAnswer", "VoiceControl", "VoiceHeard",
+           "build_services", "step_script"]
 
 log = logging.getLogger(__name__)
 
 ECHO_WINDOW_S = 5.0  # how far back played words count, when the utterance's time is unknown
 ECHO_LAG_S = 2.0  # the microphone may hear the speaker this late (see echo.py)
 MIN_COMMAND_CONFIDENCE = 0.5
-
-
-@dataclass(frozen=True)
-class VoiceHeard:
-    """From the voice thread: something the recogniser produced, with its audio for finals."""
-
-    heard: Partial | Final
-    audio: bytes | None = None
-    audio_end: float = 0.0
-    """time.monotonic() when the last sample of `audio` was recorded."""
-    mode: str = ""
-    """"commands" or "dictation": how the recogniser was listening when it heard this."""
-
-
-@dataclass(frozen=True)
-class MicrophoneLost:
-    """The voice thread ended because the microphone went away."""
-
-
-@dataclass(frozen=True)
-class TypedAnswer:
-    """A reflection typed from the keyboard instead of spoken."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class _SpeechDone:
-    kind: str  # "step", "prompt" or "say"
-    step: int
-    index: int
-    completed: bool
-
-
-class VoiceControl:
-    """What the loop needs from the voice input: switching recognition mode."""
-
-    def set_mode(self, mode: str) -> None:  # "commands" or "dictation"
-        raise NotImplementedError
-
-    def stop(self) -> None:
-        raise NotImplementedError
-
-
-def step_script(guide: Guide, index: int) -> list[str]:
-    """What is read for a step: a short heading, then its sentences."""
-    step = guide.steps[index]
-    part = guide.part_of(step)
-    if guide.language != "en":  # the numbering words below are English
-        heading = f"{step.title}."
-    elif part.id == "reasons":
-        heading = f"Reason {part.steps.index(step) + 1}: {step.title}."
-    elif len(part.steps) > 1:
-        heading = f"{part.title}, step {part.steps.index(step) + 1}: {step.title}."
-    else:
-        heading = f"{step.title}."
-    return [heading, *step.sentences]
 
 
 class SessionLoop:
@@ -432,13 +385,6 @@ class SessionLoop:
                 self.sink.on_entry_saved(entry_id, utterances, words)
                 self._saved_note = (f"Saved, {words} {'word' if words == 1 else 'words'}. "
                                     "Say next when you are ready to go on.")
-
-
-def load_position(settings: Settings, guide: Guide) -> int:
-    """The remembered step index; fast, touches no engine."""
-    from calm_voice.position import load_position as load
-
-    return load(settings.state_file, guide)
 
 
 def build_services(settings: Settings, sink: Sink, guide: Guide, *,

@@ -19,8 +19,9 @@ from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
-from calm_voice.pipeline import TypedAnswer, load_position
+from calm_voice.pipeline import TypedAnswer
 from calm_voice.ports import Sink, SpeakerPort
+from calm_voice.position import load_position
 from calm_voice.session import SessionState
 from calm_voice.ui.bridge import UiBridge
 from calm_voice.ui.model_catalog import SpeechModels
@@ -206,6 +207,6 @@ def make_app(settings: Settings, guide: Guide, services: ServicesFactory = real_
              catalog: ModelCatalog | None = None,
              clock: Callable[[], datetime] = datetime.now) -> CalmVoiceApp:
     """Build the app the same way for the command line and for tests."""
-    step = load_position(settings, guide) if start_step is None else start_step
+    step = load_position(settings.state_file, guide) if start_step is None else start_step
     return CalmVoiceApp(settings, guide, services, start_step=step, voice=voice,
                         journal_factory=journal_factory, catalog=catalog, clock=clock)
