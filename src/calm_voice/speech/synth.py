@@ -34,8 +34,9 @@ RENDER_TIMEOUT_S = 30.0
 
 _engine: Any = None
 _engine_lock = threading.Lock()
-_render_lock = threading.Lock()
-"""One rendering at a time in the process: every Synthesizer shares the one espeak."""
+_render_lock = threading.RLock()
+"""One call into espeak at a time in the process: every Synthesizer shares the one espeak, and
+espeak-ng is not thread-safe (a voice listing during another thread's synthesis crashed it)."""
 _applied: list[Any] = [None]
 """The voice/rate/volume espeak was last given, whichever Synthesizer gave them."""
 
@@ -99,7 +100,10 @@ def wait_idle(timeout: float = RENDER_TIMEOUT_S) -> None:
 
 
 def list_voices() -> list[VoiceInfo]:
-    voices = engine().getProperty("voices")
+    tts = engine()
+    with _render_lock:
+        wait_idle()
+        voices = tts.getProperty("voices")
     return [VoiceInfo(str(v.id), str(v.name), tuple(str(lang) for lang in (v.languages or ())))
             for v in voices]
 
