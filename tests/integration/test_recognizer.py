@@ -26,6 +26,7 @@ from calm_voice.speech.recognizer import (
     transcribe_file,
     transcribe_pcm,
 )
+from tests.support.speech import linked_model_copy
 
 pytestmark = pytest.mark.vosk
 
@@ -85,16 +86,7 @@ def test_a_missing_model_folder_is_explained(tmp_path: Path) -> None:
 
 
 def linked_copy(tmp_path: Path) -> Path:
-    """The Korean model as symlinks (cheap), so single files can be removed or damaged."""
-    copy = tmp_path / "model-copy"
-    for src in korean_model_dir().rglob("*"):
-        dest = copy / src.relative_to(korean_model_dir())
-        if src.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-        else:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.symlink_to(src)
-    return copy
+    return linked_model_copy(korean_model_dir(), tmp_path)
 
 
 def test_a_model_missing_its_acoustic_model_is_explained(tmp_path: Path) -> None:

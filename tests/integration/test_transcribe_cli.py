@@ -12,6 +12,7 @@ import pytest
 
 from calm_voice.audio.wavfile import read_for_recognizer, write_wav
 from tests.conftest import python_cmd
+from tests.support.speech import linked_model_copy
 
 pytestmark = pytest.mark.vosk
 
@@ -97,15 +98,7 @@ def test_dictation_streams_partials_and_silence_gives_nothing(tmp_path: Path,
 
 
 def linked_model(tmp_path: Path, korean_model_path: Path) -> Path:
-    copy = tmp_path / "model-copy"
-    for src in korean_model_path.rglob("*"):
-        dest = copy / src.relative_to(korean_model_path)
-        if src.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-        else:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.symlink_to(src)
-    return copy
+    return linked_model_copy(korean_model_path, tmp_path)
 
 
 def failure(done: subprocess.CompletedProcess[str]) -> str:

@@ -43,3 +43,16 @@ def sequence(words: list[str], folder: Path, gap: float = 1.2, voice: str = "ko"
 def save(samples: np.ndarray, path: Path, rate: int = RATE) -> Path:
     write_wav(path, samples, rate)
     return path
+
+
+def linked_model_copy(model: Path, tmp_path: Path) -> Path:
+    """A model folder made of symlinks (cheap), so single files can be removed or damaged."""
+    copy = tmp_path / "model-copy"
+    for src in model.rglob("*"):
+        dest = copy / src.relative_to(model)
+        if src.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.symlink_to(src)
+    return copy

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.app import App
@@ -20,16 +17,7 @@ from calm_voice.paths import default_guide_path
 from calm_voice.ui.screens.journal import ENTRY_DEBOUNCE, PAGE_SIZE, JournalScreen
 from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, EditUtteranceDialog
 from calm_voice.ui.widgets.journal_transcript import CURSOR_STYLE, LOW_STYLE, JournalTranscript
-
-
-def synchronous(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async Pilot test with asyncio (no async pytest plugin is needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
+from tests.ui.helpers import synchronous
 
 
 class JournalApp(App[None]):
