@@ -132,6 +132,11 @@ class VoiceInput(VoiceControl):
         first, last = max(first, ring_start), min(last, self._total_bytes)
         if last <= first:
             return b"", 0.0
-        data = b"".join(self._ring)
         ends_at = self._last_block_time - (self._total_bytes - last) / BYTES_PER_SECOND
-        return data[first - ring_start:last - ring_start], ends_at
+        parts, at = [], ring_start
+        for block in self._ring:  # only the blocks the utterance spans, not the whole ring
+            end = at + len(block)
+            if end > first and at < last:
+                parts.append(block[max(0, first - at):last - at])
+            at = end
+        return b"".join(parts), ends_at
