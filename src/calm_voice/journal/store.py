@@ -29,14 +29,12 @@ from calm_voice.errors import DataDirError, JournalError
 from calm_voice.events import Final
 from calm_voice.guide import Guide
 from calm_voice.journal import audio as audio_files
-from calm_voice.journal import connection, export, failures, queries, recovery
-from calm_voice.journal.records import Clip, EntryDetail, EntrySummary, SearchHit
+from calm_voice.journal import connection, export, failures, maintenance, queries, recovery
+from calm_voice.journal.recordings import RecordingReads
+from calm_voice.journal.records import EntryDetail, EntrySummary, SearchHit
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-WORD_PADDING = 0.06
-"""Seconds of audio kept either side of a word, so its first and last sounds are not clipped."""
 
 PATIENCE = 300.0
 """Seconds a write waits for a journal held by another process before it gives up: long enough
@@ -77,7 +75,7 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return failures.primary_code(exc) in (failures.SQLITE_BUSY, failures.SQLITE_LOCKED)
 
 
-class JournalStore:
+class JournalStore(RecordingReads):
     """Implements calm_voice.ports.JournalPort, plus the review, search and export calls.
 
     `read_only_ok` (for commands that only read): when the folder or disk cannot be written,
@@ -99,8 +97,12 @@ class JournalStore:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only_ok: bool = False) -> JournalStore:
-        return cls(settings.journal_db, settings.journal_audio_dir, settings.journal.keep_audio,
-                   read_only_ok=read_only_ok)
+        """The person's journal, with its rolling daily backup made if today's is missing."""
+        store = cls(settings.journal_db, settings.journal_audio_dir, settings.journal.keep_audio,
+                    read_only_ok=read_only_ok)
+        if store.read_only_reason is None:
+            store.daily_backup()
+        return store
 
     def _connect(self, read_only_ok: bool) -> sqlite3.Connection:
         doing = "open the journal"
@@ -141,6 +143,32 @@ class JournalStore:
             pass
         finally:
             self.patience = patience
+    # -- upkeep ------------------------------------------------------------------------------
+
+    def check(self) -> maintenance.CheckReport:
+        return self._retrying("check the journal", lambda: maintenance.check(
+            self._conn, self.audio_dir, can_write=self.read_only_reason is None))
+
+    def backup(self, target: Path) -> tuple[int, int]:
+        """Copy the journal to `target` (never replacing a file) while others may write."""
+        return self._retrying("back up the journal",
+                              lambda: maintenance.backup(self._conn, target))
+
+    def daily_backup(self) -> Path | None:
+        """Today's automatic backup (the newest DAILY_KEEP are kept), if it is not there yet.
+        A failed backup never stands in the way of using the journal."""
+        target = maintenance.daily_backup_due(self.db_path)
+        if target is None:
+            return None
+        try:
+            private_dir(target.parent.parent, "back up the journal")
+            private_dir(target.parent, "back up the journal")
+            self.backup(target)
+        except JournalError:
+            return None
+        maintenance.prune_daily(target.parent)
+        return target
+
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -370,62 +398,3 @@ class JournalStore:
             return self._retrying(doing, lambda: function(self._conn, *args, **kwargs))
         except (ValueError, TypeError) as exc:  # rows SQLite could read but that make no sense
             raise failures.damaged(self.db_path, doing) from exc
-
-    # -- audio --------------------------------------------------------------------------------
-
-    def _audio_row(self, sql: str, key: int) -> tuple[Path, int, int, int, float] | None:
-        row = self._query("read the recording", lambda c: c.execute(sql, (key,)).fetchone())
-        if row is None or row[0] is None or row[2] is None or not row[3]:
-            return None
-        return self.audio_dir / str(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4])
-
-    def _clip(self, path: Path, rate: int, offset: int, count: int) -> Clip | None:
-        try:
-            pcm = audio_files.read_span(path, offset, count)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise failures.from_os(exc, path, "play the recording") from exc
-        return Clip(pcm, rate) if pcm else None
-
-    def entry_audio(self, entry_id: int) -> Clip | None:
-        """The whole entry's recording, or None if none was kept."""
-        row = self._query("read the recording", lambda c: c.execute(
-            "SELECT e.audio_file, e.audio_rate, coalesce(max(u.audio_offset + u.audio_samples), 0) "
-            "FROM entries e LEFT JOIN utterances u ON u.entry_id = e.id WHERE e.id = ? "
-            "GROUP BY e.id", (entry_id,)).fetchone())
-        if row is None:
-            raise queries.unknown_entry(entry_id)
-        if row[0] is None or not row[2]:
-            return None
-        return self._clip(self.audio_dir / str(row[0]), int(row[1]), 0, int(row[2]))
-
-    _UTTERANCE_AUDIO = ("SELECT e.audio_file, e.audio_rate, u.audio_offset, u.audio_samples, "
-                        "u.audio_start FROM utterances u JOIN entries e ON e.id = u.entry_id "
-                        "WHERE u.id = ?")
-
-    def utterance_audio(self, utterance_id: int) -> Clip | None:
-        found = self._audio_row(self._UTTERANCE_AUDIO, utterance_id)
-        if found is None:
-            return None
-        path, rate, offset, count, _ = found
-        return self._clip(path, rate, offset, count)
-
-    def word_audio(self, utterance_id: int, word_index: int) -> Clip | None:
-        """One recognised word's sound, cut from its utterance by the word's times."""
-        found = self._audio_row(self._UTTERANCE_AUDIO, utterance_id)
-        words = self._query("read the recording", lambda c: c.execute(
-            "SELECT words FROM utterances WHERE id = ?", (utterance_id,)).fetchone())
-        if found is None or words is None:
-            return None
-        word_list = queries.words_from_json(str(words[0]))
-        if not 0 <= word_index < len(word_list):
-            return None
-        path, rate, offset, count, audio_start = found
-        word = word_list[word_index]
-        to_samples = audio_files.seconds_to_samples
-        first = to_samples(word.start - WORD_PADDING - audio_start, rate)
-        last = min(count, to_samples(word.end + WORD_PADDING - audio_start, rate))
-        if last <= first:
-            return None
-        return self._clip(path, rate, offset + first, last - first)
