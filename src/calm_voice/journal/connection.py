@@ -19,8 +19,9 @@ from pathlib import Path
 from calm_voice.journal import failures, schema
 
 SIDE_FILES = ("-wal", "-shm")
-PER_ATTEMPT_TIMEOUT = 10.0
-"""SQLite's own busy wait for one attempt; the store retries attempts up to its patience."""
+PER_ATTEMPT_TIMEOUT = 1.0
+"""SQLite's own busy wait for one attempt; the store retries attempts up to its patience
+(short, so the store can tell the person it is waiting)."""
 
 
 def side_file(db_path: Path, suffix: str) -> Path:
