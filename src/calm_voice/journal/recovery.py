@@ -8,7 +8,6 @@ and removed if nothing was (the one empty-entry rule: an entry without words doe
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 from functools import cache
 from pathlib import Path
@@ -28,7 +27,7 @@ def _start_time(pid: int) -> str | None:
 
 @cache
 def _host() -> str:
-    return socket.gethostname()
+    return os.uname().nodename
 
 
 def owner_tag() -> str:
