@@ -90,6 +90,11 @@ def test_an_entry_with_nothing_said_exists_nowhere(tmp_path: Path) -> None:
         assert store.search("scratch") == []
         store.add_utterance(silent, said("now something"))  # appears once something is said
         assert store.count_entries() == 2
+        store.close_entry(silent)
+        store.remove_last_utterance(silent)  # a closed entry left with nothing goes entirely
+        assert store.count_entries() == 1 and store.count_entries("s") == 1
+        with pytest.raises(UnknownEntryError):
+            store.remove_last_utterance(silent)
 
 
 HOLDER = r"""

@@ -16,9 +16,9 @@ from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError, JournalError
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore, is_low_confidence, maintenance
+from calm_voice.journal.connection import private_dir
 from calm_voice.journal.export import write_private
 from calm_voice.journal.records import EntryDetail, local_time, short_time
-from calm_voice.journal.store import private_dir
 from calm_voice.safe_text import for_terminal as shown
 
 

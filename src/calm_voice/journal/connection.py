@@ -16,12 +16,31 @@ import sqlite3
 from contextlib import suppress
 from pathlib import Path
 
+from calm_voice import paths
+from calm_voice.errors import DataDirError
 from calm_voice.journal import failures, schema
 
 SIDE_FILES = ("-wal", "-shm")
 PER_ATTEMPT_TIMEOUT = 1.0
 """SQLite's own busy wait for one attempt; the store retries attempts up to its patience
 (short, so the store can tell the person it is waiting)."""
+
+
+def private_dir(path: Path, doing: str) -> None:
+    """Make sure `path` is a writable folder only its owner can enter (0700)."""
+    if not path.is_dir():
+        try:
+            paths.ensure_private_dir(path)
+        except DataDirError as exc:
+            raise failures.JournalReadOnlyError(exc.problem, exc.fix) from exc
+        return
+    try:
+        if path.stat().st_mode & 0o777 != 0o700:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise failures.from_os(exc, path / "x", doing) from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise failures.read_only(path, doing, "it is read-only")
 
 
 def side_file(db_path: Path, suffix: str) -> Path:

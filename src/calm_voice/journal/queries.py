@@ -31,18 +31,24 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{token}"*' for token in re.findall(r"\w+", text))
 
 
-HAS_WORDS = "EXISTS (SELECT 1 FROM utterances u WHERE u.entry_id = e.id)"
+HAS_WORDS = ("(e.closed IS NOT NULL OR "
+             "EXISTS (SELECT 1 FROM utterances u WHERE u.entry_id = e.id))")
 """The one empty-entry rule, used by every read: an entry in which nothing was said (yet) does
 not exist for the person. It is removed when it is closed (or, after a crash, at the next
-start), and its number is never given to another entry."""
+start), and its number is never given to another entry. So a closed entry always has words,
+and only the few open entries need looking into."""
 
 
 def count_entries(conn: sqlite3.Connection, step: str | None = None) -> int:
-    if step is None:
-        return int(conn.execute(f"SELECT count(*) FROM entries e WHERE {HAS_WORDS}"
-                                ).fetchone()[0])
-    return int(conn.execute(f"SELECT count(*) FROM entries e WHERE e.step = ? AND {HAS_WORDS}",
-                            (step,)).fetchone()[0])
+    """All entries less the open ones without words (found through the small open index).
+    Two statements: a bare count(*) is one SQLite answers without reading every row."""
+    where = "WHERE e.step = :step" if step is not None else ""
+    empty_open = ("e.closed IS NULL AND NOT EXISTS (SELECT 1 FROM utterances u "
+                  "WHERE u.entry_id = e.id)" + (" AND e.step = :step" if step is not None else ""))
+    every = conn.execute(f"SELECT count(*) FROM entries e {where}", {"step": step}).fetchone()
+    empty = conn.execute(f"SELECT count(*) FROM entries e WHERE {empty_open}",
+                         {"step": step}).fetchone()
+    return int(every[0]) - int(empty[0])
 
 
 def list_entries(conn: sqlite3.Connection, offset: int = 0, limit: int = 100,

@@ -31,7 +31,11 @@ def _host() -> str:
 
 
 def owner_tag() -> str:
-    pid = os.getpid()
+    return _tag_of(os.getpid())  # a forked child has its own pid, so its own tag
+
+
+@cache
+def _tag_of(pid: int) -> str:
     return f"{_host()}/{pid}/{_start_time(pid) or ''}"
 
 

@@ -13,7 +13,6 @@ store's patience) instead of failing, and is visible to every process once it re
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,13 +22,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from calm_voice import paths
 from calm_voice.config import Settings
-from calm_voice.errors import DataDirError, JournalError
+from calm_voice.errors import JournalError
 from calm_voice.events import Final
 from calm_voice.guide import Guide
 from calm_voice.journal import audio as audio_files
 from calm_voice.journal import connection, export, failures, maintenance, queries, recovery
+from calm_voice.journal.connection import private_dir
 from calm_voice.journal.recordings import RecordingReads
 from calm_voice.journal.records import EntryDetail, EntrySummary, SearchHit
 
@@ -52,23 +51,6 @@ def centred_start(final: Final, audio_bytes: int, rate: int) -> float:
     seconds = audio_bytes / audio_files.SAMPLE_BYTES / rate if rate else 0.0
     margin = max(0.0, (seconds - (final.end - final.start)) / 2)
     return max(0.0, final.start - margin)
-
-
-def private_dir(path: Path, doing: str) -> None:
-    """Make sure `path` is a writable folder only its owner can enter (0700)."""
-    if not path.is_dir():
-        try:
-            paths.ensure_private_dir(path)
-        except DataDirError as exc:
-            raise failures.JournalReadOnlyError(exc.problem, exc.fix) from exc
-        return
-    try:
-        if path.stat().st_mode & 0o777 != 0o700:
-            path.chmod(0o700)
-    except OSError as exc:
-        raise failures.from_os(exc, path / "x", doing) from exc
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise failures.read_only(path, doing, "it is read-only")
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -143,6 +125,7 @@ class JournalStore(RecordingReads):
             pass
         finally:
             self.patience = patience
+
     # -- upkeep ------------------------------------------------------------------------------
 
     def check(self) -> maintenance.CheckReport:
@@ -308,15 +291,26 @@ class JournalStore(RecordingReads):
                 audio_files.truncate(self.audio_dir / row[0], offset, int(row[1]))
 
     def remove_last_utterance(self, entry_id: int) -> None:
+        """Scratch the entry's last utterance; a closed entry left with none goes as a whole
+        (a closed entry always has words: see queries.HAS_WORDS)."""
         with self._write("remove what you just said") as conn:
-            if not queries.entry_exists(conn, entry_id):
+            entry = conn.execute("SELECT closed, audio_file FROM entries WHERE id = ?",
+                                 (entry_id,)).fetchone()
+            if entry is None:
                 raise queries.unknown_entry(entry_id)
             row = conn.execute("SELECT id, audio_offset FROM utterances WHERE entry_id = ? "
                                "ORDER BY id DESC LIMIT 1", (entry_id,)).fetchone()
             if row is None:
                 return
             conn.execute("DELETE FROM utterances WHERE id = ?", (row[0],))
-        if row[1] is not None:
+            emptied = entry[0] is not None and conn.execute(
+                "SELECT 1 FROM utterances WHERE entry_id = ? LIMIT 1", (entry_id,)
+            ).fetchone() is None
+            if emptied:
+                conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+        if emptied and entry[1]:
+            audio_files.remove(self.audio_dir / str(entry[1]))
+        elif row[1] is not None:
             self._truncate_audio(self._conn, entry_id, int(row[1]))
 
     def close_entry(self, entry_id: int) -> tuple[int, int]:
