@@ -215,3 +215,15 @@ def test_one_damaged_copy_however_often_it_is_opened(tmp_path: Path) -> None:
             store_at(tmp_path)
     copies = [p for p in tmp_path.glob("journal.sqlite3.damaged-*") if "-wal" not in p.name]
     assert len(copies) == 1 and copies[0].read_bytes() == db.read_bytes()
+
+
+def test_check_names_a_missing_recording(tmp_path: Path) -> None:
+    with store_at(tmp_path) as store:
+        entry = store.open_entry("g", "s", "p", "en", "m")
+        store.add_utterance(entry, said("kept with its sound"), PCM)
+        report = store.check()
+        assert report.problems == [] and (report.entries, report.recordings) == (1, 1)
+        [recording] = (tmp_path / "audio").iterdir()
+        recording.unlink()
+        [problem] = store.check().problems
+        assert f"recording of entry {entry}" in problem and "missing" in problem

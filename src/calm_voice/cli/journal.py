@@ -201,8 +201,9 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {shown(problem)}")
     raise JournalError(f"The journal check found {len(report.problems)} problem(s).",
-                       "Run `calm-voice journal repair` with calm-voice closed; it keeps a "
-                       "copy of the file as it is now.")
+                       "For a damaged database or search index, close calm-voice and run "
+                       "`calm-voice journal repair` (it keeps a copy of the file as it is now); "
+                       "a missing recording cannot be rebuilt, but its words are kept.")
 
 
 def run_repair(args: argparse.Namespace) -> int:
