@@ -95,6 +95,8 @@ def build_and_search(data: Path, utterances: int, seed: int) -> tuple[list[float
             entry = 0
             for i in range(utterances):
                 if i % 5 == 0:
+                    if entry:
+                        store.close_entry(entry)  # as dictation does: a journal of closed entries
                     entry = store.open_entry("g", f"reason-{i % 5 + 1}", "p", "en", "m")
                 store.add_utterance(entry, sentence(rng))
         build = time.perf_counter() - build
@@ -122,6 +124,7 @@ def bench_screen(folder: Path, entries: int, guide: Guide) -> dict[str, list[flo
             for i in range(count):
                 entry = store.open_entry("g", guide.steps[i % len(guide.steps)].id, "p", "en", "m")
                 store.add_utterance(entry, sentence(rng))
+                store.close_entry(entry)
 
         async def run(data: Path = data, label: str = label) -> None:
             def factory() -> JournalStore:

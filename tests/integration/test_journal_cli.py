@@ -79,8 +79,7 @@ def test_export_markdown_and_json(journal: list[int], capsys: pytest.CaptureFixt
 
 def test_delete_asks_first(journal: list[int], capsys: pytest.CaptureFixture[str],
                            monkeypatch: pytest.MonkeyPatch, calm_home: Path) -> None:
-    audio = calm_home / "data" / "audio" / f"entry-{journal[0]}.wav"
-    assert audio.exists()
+    [audio] = (calm_home / "data" / "audio").glob(f"entry-{journal[0]}-*.wav")
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     code, out, _ = run(capsys, "delete", str(journal[0]))
     assert code == 1 and "Nothing was deleted" in out and audio.exists()

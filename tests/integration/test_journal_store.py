@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import stat
 import threading
@@ -93,7 +94,7 @@ def test_word_and_utterance_audio_are_cut_from_the_entry_file(tmp_path: Path) ->
             assert np.count_nonzero(samples == 7000) > 0.7 * len(samples)
         everything = store.entry_audio(entry)
         assert everything is not None and everything.pcm.startswith(pcm1 + pcm2)
-    path = tmp_path / "data" / "audio" / "entry-1.wav"
+    [path] = (tmp_path / "data" / "audio").glob(f"entry-{entry}-*.wav")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     import wave
 
@@ -166,7 +167,8 @@ def test_scratch_close_and_delete_also_remove_audio(tmp_path: Path) -> None:
         assert [u.text for u in detail.utterances] == ["keep this"]
         whole = store.entry_audio(entry)
         assert whole is not None and whole.pcm == pcm1
-        assert (audio_dir / "entry-1.wav").stat().st_size == 44 + len(pcm1)
+        [own] = audio_dir.glob(f"entry-{entry}-*.wav")
+        assert own.stat().st_size == 44 + len(pcm1)
 
         empty = store.open_entry("g", "s", "p", "en", "m")
         store.add_utterance(empty, *spoken("gone"))
@@ -175,10 +177,10 @@ def test_scratch_close_and_delete_also_remove_audio(tmp_path: Path) -> None:
         assert store.close_entry(empty) == (0, 0)
         with pytest.raises(UnknownEntryError):
             store.get_entry(empty)
-        assert not (audio_dir / f"entry-{empty}.wav").exists()
+        assert not list(audio_dir.glob(f"entry-{empty}-*.wav"))
 
         store.delete_entry(entry)
-        assert not (audio_dir / "entry-1.wav").exists()
+        assert not own.exists()
         assert store.count_entries() == 0 and store.search("keep") == []
 
 
@@ -231,7 +233,7 @@ def test_json_export_has_everything(tmp_path: Path) -> None:
     assert document["schema_version"] == SCHEMA_VERSION
     assert item["step_title"] == "Personal Struggles and Stress"
     assert item["prompt_text"].startswith("What kind of support")
-    assert item["audio_file"].endswith("entry-1.wav")
+    assert re.fullmatch(r".*/entry-1-[0-9a-f]{12}\.wav", item["audio_file"])
     [said] = item["utterances"]
     assert said["text"] == "just be near" and said["original_text"] == "just be there"
     assert said["words"][0] == {"word": "just", "start": 1.1, "end": 1.4, "conf": 0.3}

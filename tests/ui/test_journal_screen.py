@@ -154,7 +154,7 @@ async def test_edit_keeps_the_original(data: Path, guide: Guide) -> None:
 @synchronous
 async def test_delete_asks_then_removes_entry_and_audio(data: Path, guide: Guide) -> None:
     ids = seed(data)
-    audio = data / "audio" / f"entry-{ids[2]}.wav"
+    [audio] = (data / "audio").glob(f"entry-{ids[2]}-*.wav")
     app = JournalApp(factory_for(data), guide)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from calm_voice.events import Word
@@ -64,3 +66,48 @@ def test_markdown_groups_by_part_then_step_in_guide_order_with_prompts() -> None
     assert "### gone-step" in text and "from an older guide" in text
     assert "4 entries" in text
     assert "## Introduction" not in text  # parts with no entries are left out
+
+
+def test_an_entry_owner_is_alive_only_while_its_very_process_runs() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from calm_voice.journal.recovery import owner_alive, owner_tag
+
+    mine = owner_tag()
+    host, pid, started = mine.split("/")
+    assert pid == str(os.getpid()) and started
+    assert owner_alive(mine)
+    assert not owner_alive(f"{host}/{pid}/{int(started) + 1}")  # the pid, reused later
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    assert not owner_alive(f"{host}/{gone}/1")
+    assert not owner_alive(None) and not owner_alive("")
+    assert owner_alive(f"another-machine/{gone}/1")  # never guessed dead
+
+
+def test_audio_file_names_differ_for_the_same_entry_number() -> None:
+    from calm_voice.journal.audio import new_file_name
+
+    names = {new_file_name(1) for _ in range(1000)}
+    assert len(names) == 1000 and all(n.startswith("entry-1-") for n in names)
+
+
+def test_a_busy_or_full_or_damaged_sqlite_error_gets_its_own_kind(tmp_path: Path) -> None:
+    import sqlite3
+
+    from calm_voice.journal import failures
+
+    db = tmp_path / "journal.sqlite3"
+    db.write_bytes(b"x" * 100)
+    kinds = {message: type(failures.from_sqlite(sqlite3.OperationalError(message), db, "read"))
+             for message in ("database is locked", "database or disk is full",
+                             "attempt to write a readonly database")}
+    assert kinds == {"database is locked": failures.JournalBusyError,
+                     "database or disk is full": failures.JournalDiskFullError,
+                     "attempt to write a readonly database": failures.JournalReadOnlyError}
+    first = failures.damaged(db, "read")
+    second = failures.damaged(db, "read")
+    assert isinstance(first, failures.JournalDamagedError) and str(first) == str(second)
+    assert len(list(tmp_path.glob("journal.sqlite3.damaged-*"))) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -69,8 +70,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser, list(argv if argv is not None else sys.argv[1:])))
     try:
         result: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe is found here, inside the try, not at exit
         return result
     except CalmVoiceError as error:
         return fail(error)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return quiet_closed_pipe()
+
+
+def quiet_closed_pipe() -> int:
+    """The reader went away (`calm-voice journal list | head`): that is normal, not an error.
+    Point stdout at /dev/null so the interpreter's final flush has nowhere to fail (as the
+    Python documentation on SIGPIPE advises) and end without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1

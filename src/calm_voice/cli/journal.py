@@ -1,4 +1,8 @@
-"""`calm-voice journal …`: list, show, search, export, delete and add spoken journal entries."""
+"""`calm-voice journal …`: list, show, search, export, delete and add spoken journal entries;
+check, repair and back up the journal file.
+
+Everything a person said is printed through for_terminal: it is stored as said, and shown with
+control characters made visible, never executed by the terminal."""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from calm_voice.cli import settings_from
 from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError, JournalError
 from calm_voice.guide import Guide, load_guide
-from calm_voice.journal import JournalStore, is_low_confidence
+from calm_voice.journal import JournalStore, is_low_confidence, maintenance
+from calm_voice.journal.connection import private_dir
 from calm_voice.journal.export import write_private
 from calm_voice.journal.records import EntryDetail, local_time, short_time
+from calm_voice.safe_text import for_terminal as shown
 
 
 def register(sub: Any) -> None:
@@ -50,9 +56,32 @@ def register(sub: Any) -> None:
     add.add_argument("file", type=Path, help="a WAV recording of you speaking")
     add.set_defaults(func=run_add)
 
+    check = actions.add_parser("check", help="check the journal file, its search index and "
+                               "recordings")
+    check.set_defaults(func=run_check)
 
-def open_store(settings: Settings) -> JournalStore:
-    return JournalStore.from_settings(settings)
+    repair = actions.add_parser("repair", help="save what can be saved from a damaged journal "
+                                "(close calm-voice first)")
+    repair.set_defaults(func=run_repair)
+
+    backup = actions.add_parser(
+        "backup", help="copy the journal to a file, safely even while calm-voice runs",
+        description="Copies the journal (entries, words, corrections) into one SQLite file. To "
+                    "restore it, close calm-voice, move journal.sqlite3 aside and put the copy "
+                    "in its place. Recordings stay in the audio folder beside it.")
+    backup.add_argument("--out", type=Path, help="file to write (default: a new file in the "
+                        "data folder's backups/)")
+    backup.set_defaults(func=run_backup)
+
+
+def open_store(settings: Settings, *, reading: bool = False) -> JournalStore:
+    """`reading`: the command only reads, so a folder or disk that cannot be written (or is
+    full) is no reason to refuse; it opens read-only and says so."""
+    store = JournalStore.from_settings(settings, read_only_ok=reading)
+    if store.read_only_reason is not None:
+        print(f"{store.read_only_reason} The journal was opened read-only: you can read it, "
+              "but nothing can be changed until that is fixed.", file=sys.stderr)
+    return store
 
 
 def guide_or_none(settings: Settings) -> Guide | None:
@@ -64,16 +93,17 @@ def guide_or_none(settings: Settings) -> Guide | None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_store(settings_from(args)) as store:
+    with open_store(settings_from(args), reading=True) as store:
         entries = store.list_entries(limit=max(1, args.limit), step=args.step)
         total = store.count_entries(step=args.step)
     if not entries:
         print("The journal has no entries yet." if args.step is None
-              else f"The journal has no entries for step {args.step}.")
+              else f"The journal has no entries for step {shown(args.step)}.")
         return 0
     print(f"{'ID':>5}  {'DATE':16}  {'STEP':12}  WHAT YOU SAID")
     for entry in entries:
-        print(f"{entry.id:>5}  {short_time(entry.created):16}  {entry.step:12}  {entry.preview}")
+        print(f"{entry.id:>5}  {short_time(entry.created):16}  {shown(entry.step):12}  "
+              f"{shown(entry.preview)}")
     if total > len(entries):
         print(f"({len(entries)} of {total} shown; use --limit to see more)")
     return 0
@@ -81,23 +111,23 @@ def run_list(args: argparse.Namespace) -> int:
 
 def describe(entry: EntryDetail, guide: Guide | None) -> list[str]:
     prompt = guide.prompt(entry.prompt) if guide else None
-    lines = [f"Entry {entry.id}, {short_time(entry.created)}, step {entry.step}",
-             f"Prompt: {prompt.text if prompt else entry.prompt}", ""]
+    lines = [f"Entry {entry.id}, {short_time(entry.created)}, step {shown(entry.step)}",
+             f"Prompt: {shown(prompt.text if prompt else entry.prompt)}", ""]
     for utterance in entry.utterances:
-        lines.append(f"  {local_time(utterance.created):%H:%M:%S}  {utterance.text}")
+        lines.append(f"  {local_time(utterance.created):%H:%M:%S}  {shown(utterance.text)}")
         if utterance.original_text is not None:
-            lines.append(f"            (corrected; first heard as: {utterance.original_text})")
-        unsure = [f"{w.word} ({w.conf:.2f})" for w in utterance.words if is_low_confidence(w)]
+            lines.append("            (corrected; first heard as: "
+                         f"{shown(utterance.original_text)})")
+        unsure = [f"{shown(w.word)} ({w.conf:.2f})" for w in utterance.words
+                  if is_low_confidence(w)]
         if unsure:
             lines.append(f"            not sure about: {', '.join(unsure)}")
-    if not entry.utterances:
-        lines.append("  (nothing was said)")
     return lines
 
 
 def run_show(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with open_store(settings) as store:
+    with open_store(settings, reading=True) as store:
         entry = store.get_entry(args.id)
     print("\n".join(describe(entry, guide_or_none(settings))))
     return 0
@@ -105,19 +135,20 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    with open_store(settings_from(args)) as store:
+    with open_store(settings_from(args), reading=True) as store:
         hits = store.search(query)
     if not hits:
-        print(f"Nothing in the journal matches “{query}”.")
+        print(f"Nothing in the journal matches “{shown(query)}”.")
         return 0
     for hit in hits:
-        print(f"{hit.entry_id:>5}  {short_time(hit.created):16}  {hit.step:12}  {hit.snippet}")
+        print(f"{hit.entry_id:>5}  {short_time(hit.created):16}  {shown(hit.step):12}  "
+              f"{shown(hit.snippet)}")
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    with open_store(settings) as store:
+    with open_store(settings, reading=True) as store:
         text = store.export(args.format, guide_or_none(settings))
     if args.out is None:
         sys.stdout.write(text)
@@ -136,7 +167,7 @@ def run_delete(args: argparse.Namespace) -> int:
     with open_store(settings_from(args)) as store:
         entry = store.get_entry(args.id)
         if not args.yes:
-            said = entry.utterances[0].text[:50] if entry.utterances else "nothing said"
+            said = shown(entry.utterances[0].text[:50])
             try:
                 answer = input(f"Delete entry {entry.id} ({short_time(entry.created)}, "
                                f"“{said}”) and its recording? [y/N] ")
@@ -156,4 +187,45 @@ def run_add(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     entry_id, utterances, words = add_recording(settings, args.file, args.step, args.prompt)
     print(f"Saved entry {entry_id}: {utterances} utterance(s), {words} word(s).")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    with open_store(settings_from(args), reading=True) as store:
+        report = store.check()
+    print(f"Checked {report.entries} entries, {report.utterances} utterances and "
+          f"{report.recordings} recordings.")
+    if not report.problems:
+        print("The journal is healthy.")
+        return 0
+    for problem in report.problems:
+        print(f"  {shown(problem)}")
+    raise JournalError(f"The journal check found {len(report.problems)} problem(s).",
+                       "For a damaged database or search index, close calm-voice and run "
+                       "`calm-voice journal repair` (it keeps a copy of the file as it is now); "
+                       "a missing recording cannot be rebuilt, but its words are kept.")
+
+
+def run_repair(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    if not settings.journal_db.exists():
+        raise JournalError(f"There is no journal at {settings.journal_db} to repair.",
+                           "Check CALM_VOICE_HOME, or --config, points at your data folder.")
+    repaired = maintenance.repair(settings.journal_db)
+    print(f"Repaired the journal: kept {repaired.entries} entries with {repaired.utterances} "
+          f"utterances (everything SQLite could still read). The file as it was is kept at "
+          f"{repaired.damaged_copy}.")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    with open_store(settings, reading=True) as store:
+        if args.out is None:
+            target = maintenance.default_backup_path(settings.journal_db)
+            private_dir(target.parent, "back up the journal")
+        else:
+            target = Path(args.out).expanduser()
+        entries, utterances = store.backup(target)
+    print(f"Backed up {entries} entries with {utterances} utterances to {target}")
     return 0

@@ -7,6 +7,7 @@ crash never hides audio that was committed.
 from __future__ import annotations
 
 import os
+import secrets
 import struct
 from pathlib import Path
 
@@ -16,8 +17,10 @@ HEADER_BYTES = 44
 SAMPLE_BYTES = 2
 
 
-def entry_file_name(entry_id: int) -> str:
-    return f"entry-{entry_id}.wav"
+def new_file_name(entry_id: int) -> str:
+    """A name no earlier journal in the same folder can have used: the entry number helps a
+    person find it, the random part keeps a new journal's entry 1 off an old journal's file."""
+    return f"entry-{entry_id}-{secrets.token_hex(6)}.wav"
 
 
 def _header(rate: int, data_bytes: int) -> bytes:
@@ -28,9 +31,12 @@ def _header(rate: int, data_bytes: int) -> bytes:
     )
 
 
-def append(path: Path, pcm: bytes, rate: int) -> int:
-    """Append samples and make them durable; returns the sample offset where they start."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+def append(path: Path, pcm: bytes, rate: int, *, new: bool = False) -> int:
+    """Append samples and make them durable; returns the sample offset where they start.
+    With `new`, the file must not exist yet (FileExistsError): an entry's first audio never
+    lands in a file that belongs to something else."""
+    flags = os.O_RDWR | os.O_CREAT | (os.O_EXCL if new else 0)
+    fd = os.open(path, flags, 0o600)
     try:
         size = os.fstat(fd).st_size
         if size < HEADER_BYTES:

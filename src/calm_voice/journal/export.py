@@ -14,12 +14,15 @@ from calm_voice.errors import JournalError
 from calm_voice.guide import Guide
 from calm_voice.journal.records import EntryDetail, UtteranceRecord, local_time, short_time
 from calm_voice.journal.schema import SCHEMA_VERSION
+from calm_voice.safe_text import for_terminal as shown
 
 
 def _utterance_line(utterance: UtteranceRecord) -> str:
-    line = f"- **{local_time(utterance.created).strftime('%H:%M:%S')}** {utterance.text}"
+    """Control characters in what was said are shown as visible signs in the document (the
+    journal keeps the text exactly as it was said)."""
+    line = f"- **{local_time(utterance.created).strftime('%H:%M:%S')}** {shown(utterance.text)}"
     if utterance.original_text is not None:
-        line += f" *(corrected; first heard as: “{utterance.original_text}”)*"
+        line += f" *(corrected; first heard as: “{shown(utterance.original_text)}”)*"
     return line
 
 
@@ -29,8 +32,8 @@ def _entry_block(entry: EntryDetail, guide: Guide | None) -> list[str]:
     if prompt is not None:
         lines += [f"> *{prompt.text}*", ""]
     elif entry.prompt:
-        lines += [f"> *({entry.prompt})*", ""]
-    lines += [_utterance_line(u) for u in entry.utterances] or ["- *(nothing was said)*"]
+        lines += [f"> *({shown(entry.prompt)})*", ""]
+    lines += [_utterance_line(u) for u in entry.utterances]
     return [*lines, ""]
 
 
@@ -58,7 +61,7 @@ def to_markdown(entries: Sequence[EntryDetail], guide: Guide | None) -> str:
     if others:
         out += ["## Other entries", ""]
         for step_id in others:
-            out += [f"### {step_id}", ""]
+            out += [f"### {shown(step_id)}", ""]
             for entry in by_step[step_id]:
                 out += _entry_block(entry, guide)
     return "\n".join(out).rstrip() + "\n"

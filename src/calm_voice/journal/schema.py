@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from calm_voice.errors import JournalError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Stored in PRAGMA user_version; bump it and append a migration to change the schema."""
 
 _V1 = """
@@ -60,12 +60,42 @@ END;
 """
 
 
-def _to_v1(conn: sqlite3.Connection) -> None:
-    for statement in _split(_V1):
-        conn.execute(statement)
+_V2 = """
+CREATE TABLE entries_v2 (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    created     TEXT NOT NULL,
+    closed      TEXT,
+    guide       TEXT NOT NULL,
+    step        TEXT NOT NULL,
+    prompt      TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    model       TEXT NOT NULL,
+    audio_file  TEXT,
+    audio_rate  INTEGER,
+    owner       TEXT
+);
+INSERT INTO entries_v2 (id, created, closed, guide, step, prompt, language, model, audio_file,
+                        audio_rate)
+    SELECT id, created, closed, guide, step, prompt, language, model, audio_file, audio_rate
+    FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_v2 RENAME TO entries;
+CREATE INDEX entries_step ON entries(step, id);
+CREATE INDEX entries_open ON entries(id) WHERE closed IS NULL;
+"""
+"""Entry numbers are never reused (AUTOINCREMENT), and each entry records which process has it
+open (`owner`), so entries left open by a crash can be closed at the next start. Runs with
+foreign keys off, as SQLite's table-rebuild procedure requires, so utterances are kept."""
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1,)
+def _run(script: str) -> Callable[[sqlite3.Connection], None]:
+    def step(conn: sqlite3.Connection) -> None:
+        for statement in _split(script):
+            conn.execute(statement)
+    return step
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_run(_V1), _run(_V2))
 """MIGRATIONS[n] takes a file at version n to version n + 1."""
 
 
@@ -73,15 +103,19 @@ def version_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def too_new(version: int) -> JournalError:
+    return JournalError(
+        f"The journal was written by a newer calm-voice (format {version}, this one reads "
+        f"up to {SCHEMA_VERSION}).",
+        "Update calm-voice to read it; the file was left untouched.",
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the file to SCHEMA_VERSION in one transaction; returns the version it started at."""
     start = version_of(conn)
     if start > SCHEMA_VERSION:
-        raise JournalError(
-            f"The journal was written by a newer calm-voice (format {start}, this one reads "
-            f"up to {SCHEMA_VERSION}).",
-            "Update calm-voice to read it; the file was left untouched.",
-        )
+        raise too_new(start)
     if start == SCHEMA_VERSION:
         return start
     conn.execute("BEGIN IMMEDIATE")

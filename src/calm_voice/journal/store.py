@@ -3,12 +3,18 @@
 Threading: a store owns one sqlite3 connection, usable only by the thread that created the store
 (sqlite3 enforces it). The session loop thread owns one; each UI worker opens its own.
 Every write commits before it returns, so a crash loses at most the utterance being spoken.
+
+Who writes what: the session loop (TUI or `calm-voice listen`) opens, fills and closes entries;
+the journal screen's workers and `calm-voice journal` commands edit, delete, import, back up and
+read. Any number of these may run at once, in any number of processes: each write is one
+IMMEDIATE transaction that waits for a busy journal (SQLite's busy timeout, retried up to the
+store's patience) instead of failing, and is visible to every process once it returns.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
@@ -16,20 +22,24 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from calm_voice import paths
 from calm_voice.config import Settings
-from calm_voice.errors import DataDirError, JournalError
+from calm_voice.errors import JournalError
 from calm_voice.events import Final
 from calm_voice.guide import Guide
 from calm_voice.journal import audio as audio_files
-from calm_voice.journal import export, failures, queries, schema
-from calm_voice.journal.records import Clip, EntryDetail, EntrySummary, SearchHit
+from calm_voice.journal import connection, export, failures, maintenance, queries, recovery
+from calm_voice.journal.connection import private_dir
+from calm_voice.journal.recordings import RecordingReads
+from calm_voice.journal.records import EntryDetail, EntrySummary, SearchHit
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-WORD_PADDING = 0.06
-"""Seconds of audio kept either side of a word, so its first and last sounds are not clipped."""
+PATIENCE = 300.0
+"""Seconds a write waits for a journal held by another process before it gives up: long enough
+for any backup, import or editing session, so what was said is saved late rather than lost."""
+
+BUSY_NOTICE_AFTER = 2.0
 
 
 def now() -> str:
@@ -43,67 +53,104 @@ def centred_start(final: Final, audio_bytes: int, rate: int) -> float:
     return max(0.0, final.start - margin)
 
 
-def private_dir(path: Path, doing: str) -> None:
-    """Make sure `path` is a writable folder only its owner can enter (0700)."""
-    if not path.is_dir():
-        try:
-            paths.ensure_private_dir(path)
-        except DataDirError as exc:
-            raise JournalError(exc.problem, exc.fix) from exc
-        return
-    try:
-        if path.stat().st_mode & 0o777 != 0o700:
-            path.chmod(0o700)
-    except OSError as exc:
-        raise failures.from_os(exc, path / "x", doing) from exc
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise failures.read_only(path, doing, "it is read-only")
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return failures.primary_code(exc) in (failures.SQLITE_BUSY, failures.SQLITE_LOCKED)
 
 
-class JournalStore:
-    """Implements calm_voice.ports.JournalPort, plus the review, search and export calls."""
+class JournalStore(RecordingReads):
+    """Implements calm_voice.ports.JournalPort, plus the review, search and export calls.
+
+    `read_only_ok` (for commands that only read): when the folder or disk cannot be written,
+    open the journal read-only instead of failing; `read_only_reason` then says why."""
 
     def __init__(self, db_path: Path, audio_dir: Path, keep_audio: bool = True,
-                 busy_timeout: float = 5.0) -> None:
+                 busy_timeout: float = PATIENCE, *, read_only_ok: bool = False) -> None:
         self.db_path = Path(db_path)
         self.audio_dir = Path(audio_dir)
         self.keep_audio = keep_audio
+        self.patience = busy_timeout
+        self.read_only_reason: str | None = None
+        self.on_wait: Callable[[str], None] | None = None
+        """Told once per write that has to wait for another process, to reassure the person."""
+        self.abandoned_closed = 0
+        """Entries left open by a dead process that opening this store closed or removed."""
         self._batch_depth = 0
-        self._conn = self._connect(busy_timeout)
+        self._conn = self._connect(read_only_ok)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> JournalStore:
-        return cls(settings.journal_db, settings.journal_audio_dir, settings.journal.keep_audio)
+    def from_settings(cls, settings: Settings, *, read_only_ok: bool = False) -> JournalStore:
+        """The person's journal, with its rolling daily backup made if today's is missing."""
+        store = cls(settings.journal_db, settings.journal_audio_dir, settings.journal.keep_audio,
+                    read_only_ok=read_only_ok)
+        if store.read_only_reason is None:
+            store.daily_backup()
+        return store
 
-    def _connect(self, busy_timeout: float) -> sqlite3.Connection:
+    def _connect(self, read_only_ok: bool) -> sqlite3.Connection:
         doing = "open the journal"
-        private_dir(self.db_path.parent, doing)
-        if self.keep_audio:
-            private_dir(self.audio_dir, doing)
+        connection.check_not_emptied(self.db_path, doing)
         try:
-            # Created here first so the file (and SQLite's -wal/-shm, which copy it) is 0600.
-            os.close(os.open(self.db_path, os.O_RDWR | os.O_CREAT, 0o600))
-            os.chmod(self.db_path, 0o600)
-        except OSError as exc:
-            raise failures.from_os(exc, self.db_path, doing) from exc
-        conn: sqlite3.Connection | None = None
+            private_dir(self.db_path.parent, doing)
+            if self.keep_audio:
+                private_dir(self.audio_dir, doing)
+            if not self.db_path.exists():
+                connection.create_database(self.db_path)
+            conn = connection.connect(self.db_path, self.patience, doing)
+        except (failures.JournalReadOnlyError, failures.JournalDiskFullError) as exc:
+            if not read_only_ok or not self.db_path.exists():
+                raise
+            self.read_only_reason = exc.problem
+            return connection.connect_read_only(self.db_path, self.patience, doing)
+        connection.keep_private(self.db_path)
+        self._conn = conn
         try:
-            conn = sqlite3.connect(self.db_path, timeout=busy_timeout, isolation_level=None)
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise sqlite3.OperationalError("database is locked")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            schema.migrate(conn)
-        except sqlite3.Error as exc:
-            if conn is not None:
-                conn.close()
-            raise failures.from_sqlite(exc, self.db_path, doing) from exc
+            self._close_abandoned()
         except JournalError:
-            if conn is not None:
-                conn.close()
+            conn.close()
             raise
         return conn
+
+    def _close_abandoned(self) -> None:
+        """Finish entries a killed process left open; if the journal is busy, the next start
+        will (nothing is lost by waiting: their utterances are already committed)."""
+        doing = "finish entries left open when calm-voice stopped"
+        found = self._query(doing, recovery.abandoned)
+        if not found:
+            return
+        patience, self.patience = self.patience, min(self.patience, 1.0)
+        try:
+            with self._write(doing) as conn:
+                self.abandoned_closed = recovery.close_abandoned(conn, self.audio_dir, found)
+        except failures.JournalBusyError:
+            pass
+        finally:
+            self.patience = patience
+
+    # -- upkeep ------------------------------------------------------------------------------
+
+    def check(self) -> maintenance.CheckReport:
+        return self._retrying("check the journal", lambda: maintenance.check(
+            self._conn, self.audio_dir, can_write=self.read_only_reason is None))
+
+    def backup(self, target: Path) -> tuple[int, int]:
+        """Copy the journal to `target` (never replacing a file) while others may write."""
+        return self._retrying("back up the journal",
+                              lambda: maintenance.backup(self._conn, target))
+
+    def daily_backup(self) -> Path | None:
+        """Today's automatic backup (the newest DAILY_KEEP are kept), if it is not there yet.
+        A failed backup never stands in the way of using the journal."""
+        target = maintenance.daily_backup_due(self.db_path)
+        if target is None:
+            return None
+        try:
+            private_dir(target.parent.parent, "back up the journal")
+            private_dir(target.parent, "back up the journal")
+            self.backup(target)
+        except JournalError:
+            return None
+        maintenance.prune_daily(target.parent)
+        return target
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -123,12 +170,9 @@ class JournalStore:
         if self._batch_depth:
             yield self._conn
             return
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.ProgrammingError:
-            raise
-        except sqlite3.Error as exc:
-            raise failures.from_sqlite(exc, self.db_path, doing) from exc
+        if self.read_only_reason is not None:
+            raise failures.read_only(self.db_path.parent, doing, "it was opened read-only")
+        self._retrying(doing, lambda: self._conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self._conn
             self._conn.execute("COMMIT")
@@ -137,6 +181,25 @@ class JournalStore:
             if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.ProgrammingError):
                 raise failures.from_sqlite(exc, self.db_path, doing) from exc
             raise
+
+    def _retrying(self, doing: str, attempt: Callable[[], T]) -> T:
+        """Run `attempt`, waiting while another process holds the journal, up to the patience."""
+        started = time.monotonic()
+        told = False
+        while True:
+            try:
+                return attempt()
+            except sqlite3.ProgrammingError:
+                raise  # a bug (e.g. the wrong thread), not something the person can fix
+            except sqlite3.Error as exc:
+                waited = time.monotonic() - started
+                if not _is_busy(exc) or waited >= self.patience:
+                    raise failures.from_sqlite(exc, self.db_path, doing) from exc
+                if not told and waited >= BUSY_NOTICE_AFTER and self.on_wait is not None:
+                    told = True
+                    self.on_wait("Another calm-voice window is using the journal; what you "
+                                 "said is kept and will be saved as soon as it is free.")
+                time.sleep(min(0.2, max(0.0, self.patience - waited)))
 
     def _rollback(self) -> None:
         try:
@@ -161,8 +224,9 @@ class JournalStore:
                    model: str) -> int:
         with self._write("start a journal entry") as conn:
             cursor = conn.execute(
-                "INSERT INTO entries (created, guide, step, prompt, language, model) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (now(), guide_id, step_id, prompt_id, language, model))
+                "INSERT INTO entries (created, guide, step, prompt, language, model, owner) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now(), guide_id, step_id, prompt_id, language, model, recovery.owner_tag()))
             return int(cursor.lastrowid or 0)
 
     def add_utterance(self, entry_id: int, final: Final, audio: bytes | None = None,
@@ -200,15 +264,20 @@ class JournalStore:
 
     def _append_audio(self, conn: sqlite3.Connection, entry_id: int, file_name: str | None,
                       rate: int | None, pcm: bytes, sample_rate: int) -> tuple[int, int]:
+        first = file_name is None or rate is None
         if file_name is None or rate is None:
-            file_name, rate = audio_files.entry_file_name(entry_id), sample_rate
+            file_name, rate = audio_files.new_file_name(entry_id), sample_rate
             conn.execute("UPDATE entries SET audio_file = ?, audio_rate = ? WHERE id = ?",
                          (file_name, rate, entry_id))
         data = audio_files.resample(pcm, sample_rate, rate)
         path = self.audio_dir / file_name
         private_dir(self.audio_dir, "save what you just said")
         try:
-            offset = audio_files.append(path, data, rate)
+            offset = audio_files.append(path, data, rate, new=first)
+        except FileExistsError as exc:
+            raise JournalError(
+                f"calm-voice would have written over the recording {path}, so it did not save "
+                f"what you just said.", "Try again; nothing already saved was changed.") from exc
         except OSError as exc:
             raise failures.from_os(exc, path, "save what you just said") from exc
         return offset, len(data) // audio_files.SAMPLE_BYTES
@@ -222,15 +291,26 @@ class JournalStore:
                 audio_files.truncate(self.audio_dir / row[0], offset, int(row[1]))
 
     def remove_last_utterance(self, entry_id: int) -> None:
+        """Scratch the entry's last utterance; a closed entry left with none goes as a whole
+        (a closed entry always has words: see queries.HAS_WORDS)."""
         with self._write("remove what you just said") as conn:
-            if not queries.entry_exists(conn, entry_id):
+            entry = conn.execute("SELECT closed, audio_file FROM entries WHERE id = ?",
+                                 (entry_id,)).fetchone()
+            if entry is None:
                 raise queries.unknown_entry(entry_id)
             row = conn.execute("SELECT id, audio_offset FROM utterances WHERE entry_id = ? "
                                "ORDER BY id DESC LIMIT 1", (entry_id,)).fetchone()
             if row is None:
                 return
             conn.execute("DELETE FROM utterances WHERE id = ?", (row[0],))
-        if row[1] is not None:
+            emptied = entry[0] is not None and conn.execute(
+                "SELECT 1 FROM utterances WHERE entry_id = ? LIMIT 1", (entry_id,)
+            ).fetchone() is None
+            if emptied:
+                conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+        if emptied and entry[1]:
+            audio_files.remove(self.audio_dir / str(entry[1]))
+        elif row[1] is not None:
             self._truncate_audio(self._conn, entry_id, int(row[1]))
 
     def close_entry(self, entry_id: int) -> tuple[int, int]:
@@ -277,7 +357,8 @@ class JournalStore:
                 raise queries.unknown_entry(entry_id)
             conn.execute("DELETE FROM utterances WHERE entry_id = ?", (entry_id,))
             conn.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
-        audio_files.remove(self.audio_dir / (row[0] or audio_files.entry_file_name(entry_id)))
+        if row[0]:  # only this entry's own file, named when its first audio was saved
+            audio_files.remove(self.audio_dir / str(row[0]))
 
     def count_entries(self, step: str | None = None) -> int:
         return self._query("read the journal", queries.count_entries, step)
@@ -308,69 +389,6 @@ class JournalStore:
     def _query(self, doing: str, function: Callable[Concatenate[sqlite3.Connection, P], T],
                *args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            return function(self._conn, *args, **kwargs)
-        except sqlite3.ProgrammingError:
-            raise  # a bug (e.g. the wrong thread), not something the person can fix
-        except sqlite3.Error as exc:
-            raise failures.from_sqlite(exc, self.db_path, doing) from exc
+            return self._retrying(doing, lambda: function(self._conn, *args, **kwargs))
         except (ValueError, TypeError) as exc:  # rows SQLite could read but that make no sense
             raise failures.damaged(self.db_path, doing) from exc
-
-    # -- audio --------------------------------------------------------------------------------
-
-    def _audio_row(self, sql: str, key: int) -> tuple[Path, int, int, int, float] | None:
-        row = self._query("read the recording", lambda c: c.execute(sql, (key,)).fetchone())
-        if row is None or row[0] is None or row[2] is None or not row[3]:
-            return None
-        return self.audio_dir / str(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4])
-
-    def _clip(self, path: Path, rate: int, offset: int, count: int) -> Clip | None:
-        try:
-            pcm = audio_files.read_span(path, offset, count)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise failures.from_os(exc, path, "play the recording") from exc
-        return Clip(pcm, rate) if pcm else None
-
-    def entry_audio(self, entry_id: int) -> Clip | None:
-        """The whole entry's recording, or None if none was kept."""
-        row = self._query("read the recording", lambda c: c.execute(
-            "SELECT e.audio_file, e.audio_rate, coalesce(max(u.audio_offset + u.audio_samples), 0) "
-            "FROM entries e LEFT JOIN utterances u ON u.entry_id = e.id WHERE e.id = ? "
-            "GROUP BY e.id", (entry_id,)).fetchone())
-        if row is None:
-            raise queries.unknown_entry(entry_id)
-        if row[0] is None or not row[2]:
-            return None
-        return self._clip(self.audio_dir / str(row[0]), int(row[1]), 0, int(row[2]))
-
-    _UTTERANCE_AUDIO = ("SELECT e.audio_file, e.audio_rate, u.audio_offset, u.audio_samples, "
-                        "u.audio_start FROM utterances u JOIN entries e ON e.id = u.entry_id "
-                        "WHERE u.id = ?")
-
-    def utterance_audio(self, utterance_id: int) -> Clip | None:
-        found = self._audio_row(self._UTTERANCE_AUDIO, utterance_id)
-        if found is None:
-            return None
-        path, rate, offset, count, _ = found
-        return self._clip(path, rate, offset, count)
-
-    def word_audio(self, utterance_id: int, word_index: int) -> Clip | None:
-        """One recognised word's sound, cut from its utterance by the word's times."""
-        found = self._audio_row(self._UTTERANCE_AUDIO, utterance_id)
-        words = self._query("read the recording", lambda c: c.execute(
-            "SELECT words FROM utterances WHERE id = ?", (utterance_id,)).fetchone())
-        if found is None or words is None:
-            return None
-        word_list = queries.words_from_json(str(words[0]))
-        if not 0 <= word_index < len(word_list):
-            return None
-        path, rate, offset, count, audio_start = found
-        word = word_list[word_index]
-        to_samples = audio_files.seconds_to_samples
-        first = to_samples(word.start - WORD_PADDING - audio_start, rate)
-        last = min(count, to_samples(word.end + WORD_PADDING - audio_start, rate))
-        if last <= first:
-            return None
-        return self._clip(path, rate, offset + first, last - first)
