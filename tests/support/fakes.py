@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.machine import SessionState
 
 
 class FakeSpeaker:

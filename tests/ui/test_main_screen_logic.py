@@ -10,7 +10,7 @@ from calm_voice.errors import SpeechEngineError
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.paths import default_guide_path
-from calm_voice.session import Mode, SessionState
+from calm_voice.session.machine import Mode, SessionState
 from calm_voice.ui.app import CalmVoiceApp, make_app
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.models import ModelRow, ModelsScreen

@@ -12,7 +12,7 @@ from textual.message import Message
 from calm_voice.audio.devices import rescan
 from calm_voice.config import load_settings
 from calm_voice.guide import load_guide
-from calm_voice.session import Mode
+from calm_voice.session.machine import Mode
 from calm_voice.ui import messages as m
 from calm_voice.ui.app import make_app
 from calm_voice.ui.screens.help import HelpScreen

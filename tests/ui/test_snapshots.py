@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.paths import default_guide_path
-from calm_voice.session import Mode, SessionState
+from calm_voice.session.machine import Mode, SessionState
 from calm_voice.ui.app import CalmVoiceApp, make_app
 from tests.ui.helpers import FakeServices, settings_for, wait_until
 

@@ -17,8 +17,8 @@ sys.exit(1 if loaded else 0)
 
 
 @pytest.mark.parametrize("imports", [
-    "import calm_voice.pipeline",
-    "import calm_voice.services",
+    "import calm_voice.runtime.loop",
+    "import calm_voice.runtime.assemble",
     "import calm_voice.cli\ncalm_voice.cli.build_parser()",
     "from calm_voice.cli import listen, app",
 ])

@@ -12,9 +12,9 @@ from calm_voice.commands import load_vocabulary
 from calm_voice.config import JournalSettings, Settings
 from calm_voice.events import Command, CommandKind, Final, Word
 from calm_voice.guide import Guide, load_guide
-from calm_voice.pipeline import SessionLoop, TypedAnswer, VoiceControl, VoiceHeard, step_script
-from calm_voice.position import load_position
-from calm_voice.session import Mode
+from calm_voice.runtime.loop import SessionLoop, TypedAnswer, VoiceControl, VoiceHeard, step_script
+from calm_voice.runtime.position import load_position
+from calm_voice.session.machine import Mode
 from tests.support.fakes import FakeJournal, FakeSpeaker, RecordingSink
 
 REPO = Path(__file__).resolve().parents[2]

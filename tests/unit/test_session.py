@@ -9,7 +9,7 @@ import pytest
 
 from calm_voice.events import Command, CommandKind, Final
 from calm_voice.guide import load_guide
-from calm_voice.session import (
+from calm_voice.session.machine import (
     HELP_TEXT,
     RATE_STEP,
     VOLUME_STEP,

@@ -8,7 +8,7 @@ from typing import Any
 
 from calm_voice.cli import _device, settings_from
 from calm_voice.guide import load_guide
-from calm_voice.position import save_position
+from calm_voice.runtime.position import save_position
 
 
 def register(sub: Any) -> None:

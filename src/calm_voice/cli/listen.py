@@ -13,8 +13,8 @@ from calm_voice.cli import settings_from
 from calm_voice.commands import Vocabulary, load_vocabulary
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
-from calm_voice.pipeline import TypedAnswer, build_services
-from calm_voice.session import Mode, SessionState
+from calm_voice.runtime.loop import TypedAnswer, build_services
+from calm_voice.session.machine import Mode, SessionState
 
 
 def register(sub: Any) -> None:

@@ -19,10 +19,10 @@ from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
-from calm_voice.pipeline import TypedAnswer
-from calm_voice.ports import Sink, SpeakerPort
-from calm_voice.position import load_position
-from calm_voice.session import SessionState
+from calm_voice.runtime.loop import TypedAnswer
+from calm_voice.runtime.ports import Sink, SpeakerPort
+from calm_voice.runtime.position import load_position
+from calm_voice.session.machine import SessionState
 from calm_voice.ui.bridge import UiBridge
 from calm_voice.ui.model_catalog import SpeechModels
 from calm_voice.ui.screens.help import HelpScreen
@@ -33,7 +33,7 @@ from calm_voice.ui.screens.typed_entry import TypedEntryScreen
 
 
 class LoopPort(Protocol):
-    """The part of calm_voice.pipeline.SessionLoop the TUI uses."""
+    """The part of calm_voice.runtime.loop.SessionLoop the TUI uses."""
 
     speaker: SpeakerPort | None
 
@@ -46,7 +46,7 @@ ServicesFactory = Callable[[Settings, Sink, Guide, bool], LoopPort]
 
 
 def real_services(settings: Settings, sink: Sink, guide: Guide, voice: bool) -> LoopPort:
-    from calm_voice.pipeline import build_services
+    from calm_voice.runtime.loop import build_services
 
     return build_services(settings, sink, guide, voice=voice)
 

@@ -8,12 +8,12 @@ from datetime import datetime
 from textual.message import Message
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.machine import SessionState
 from calm_voice.ui import messages as m
 
 
 class UiBridge:
-    """Implements calm_voice.ports.Sink; safe from any thread because post_message is."""
+    """Implements calm_voice.runtime.ports.Sink; safe from any thread because post_message is."""
 
     def __init__(self, post: Callable[[Message], object],
                  clock: Callable[[], datetime] = datetime.now) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from textual.message import Message
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.machine import SessionState
 
 
 class StateChanged(Message):

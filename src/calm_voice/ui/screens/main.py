@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
-from calm_voice.session import SessionState
+from calm_voice.session.machine import SessionState
 from calm_voice.ui import messages as m
 from calm_voice.ui.widgets.level_meter import LevelMeter
 from calm_voice.ui.widgets.listening import ListeningIndicator

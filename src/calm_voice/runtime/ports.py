@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.machine import SessionState
 
 
 class SpeakerPort(Protocol):

@@ -10,8 +10,8 @@ from typing import Protocol
 
 from calm_voice.audio.levels import dbfs
 from calm_voice.events import Final, Partial
-from calm_voice.pipeline import MicrophoneLost, VoiceControl, VoiceHeard
-from calm_voice.ports import Sink
+from calm_voice.runtime.loop import MicrophoneLost, VoiceControl, VoiceHeard
+from calm_voice.runtime.ports import Sink
 
 RATE = 16000
 BYTES_PER_SECOND = RATE * 2

@@ -12,14 +12,16 @@ import time
 from collections.abc import Callable
 from typing import cast
 
-from calm_voice import session as s
 from calm_voice.commands import Vocabulary
 from calm_voice.config import Settings
-from calm_voice.echo import is_own_voice, sounds_like_playback
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, Final, Partial
 from calm_voice.guide import Guide
-from calm_voice.loop_events import (  # re-exported: the loop's public event types
+from calm_voice.runtime.echo import is_own_voice, sounds_like_playback
+from calm_voice.runtime.ports import JournalPort, Sink, SpeakerPort
+from calm_voice.runtime.position import save_position
+from calm_voice.session import machine as s
+from calm_voice.session.inputs import (  # re-exported: the loop's public event types
     MicrophoneLost,
     TypedAnswer,
     VoiceControl,
@@ -27,8 +29,6 @@ from calm_voice.loop_events import (  # re-exported: the loop's public event typ
     _SpeechDone,
     step_script,
 )
-from calm_voice.ports import JournalPort, Sink, SpeakerPort
-from calm_voice.position import save_position
 
 __all__ = ["MicrophoneLost", "SessionLoop", "TypedAnswer", "VoiceControl", "VoiceHeard",
            "build_services", "step_script"]
@@ -390,6 +390,6 @@ class SessionLoop:
 def build_services(settings: Settings, sink: Sink, guide: Guide, *,
                    voice: bool = True) -> SessionLoop:
     """Build the loop with every engine that is available (slow: call it off the UI thread)."""
-    from calm_voice.services import build  # services builds on this module
+    from calm_voice.runtime.assemble import build  # assemble builds on this module
 
     return build(settings, sink, guide, voice=voice)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from calm_voice.audio.capture import Capture
 from calm_voice.config import Settings
-from calm_voice.pipeline import SessionLoop
-from calm_voice.ports import Sink
+from calm_voice.runtime.loop import SessionLoop
+from calm_voice.runtime.ports import Sink
+from calm_voice.runtime.voice_input import VoiceInput
 from calm_voice.speech.discovery import find_model
 from calm_voice.speech.endpoint import model_view
 from calm_voice.speech.recognizer import Recognizer, load_model
-from calm_voice.voice import VoiceInput
 
 
 def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> VoiceInput:

@@ -8,9 +8,9 @@ from calm_voice.commands import load_vocabulary
 from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError
 from calm_voice.guide import Guide
-from calm_voice.pipeline import SessionLoop
-from calm_voice.ports import JournalPort, Sink, SpeakerPort
-from calm_voice.position import load_position
+from calm_voice.runtime.loop import SessionLoop
+from calm_voice.runtime.ports import JournalPort, Sink, SpeakerPort
+from calm_voice.runtime.position import load_position
 
 KEYBOARD_ONLY = "calm-voice will not read aloud for now; you can still read and use the keys."
 
@@ -51,7 +51,7 @@ def build(settings: Settings, sink: Sink, guide: Guide, *, voice: bool = True) -
 
 def _start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     """Load the model and open the microphone off every other thread; report what happened."""
-    from calm_voice.voice_setup import start_voice
+    from calm_voice.runtime.voice_setup import start_voice
 
     try:
         start_voice(loop, settings, sink)
