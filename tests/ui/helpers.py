@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from calm_voice.config import Settings, load_settings
 from calm_voice.guide import Guide
 from calm_voice.runtime.ports import Sink
-from calm_voice.session.machine import SessionState
+from calm_voice.session.state import SessionState
 
 
 def synchronous(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

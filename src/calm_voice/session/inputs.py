@@ -1,12 +1,57 @@
-"""What reaches the session loop besides commands: voice results, typed answers, speech done;
-and the script a step is read from."""
+"""Everything that can happen to the session: keys and voice, the speaker's progress, timers,
+and what the journal answered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calm_voice.events import Final, Partial
-from calm_voice.guide import Guide
+from calm_voice.events import Command, Final, Partial
+from calm_voice.session.state import ListeningMode, SavedNote, SpeechKind
+
+
+@dataclass(frozen=True)
+class SentenceStarted:
+    step: int
+    sentence: int
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    step: int
+
+
+@dataclass(frozen=True)
+class PromptAsked:
+    """The prompt has been spoken; the answer can be taken down now."""
+
+    step: int
+    prompt: int
+
+
+@dataclass(frozen=True)
+class SpeechDone:
+    """The speaker finished (completed) or was stopped; `index` is the prompt number."""
+
+    kind: SpeechKind
+    step: int
+    index: int
+    completed: bool
+
+
+@dataclass(frozen=True)
+class SpeakerPlaying:
+    """The speaker started or stopped playing (paused counts as not playing)."""
+
+    playing: bool
+
+
+@dataclass(frozen=True)
+class EchoVerdict:
+    """Whether what was heard matches what the speaker just played: the same words, or a
+    signal shaped like the played sound. Both False when the check is off or not possible."""
+
+    same_words: bool = False
+    same_sound: bool = False
 
 
 @dataclass(frozen=True)
@@ -17,13 +62,17 @@ class VoiceHeard:
     audio: bytes | None = None
     audio_end: float = 0.0
     """time.monotonic() when the last sample of `audio` was recorded."""
-    mode: str = ""
-    """"commands" or "dictation": how the recogniser was listening when it heard this."""
+    mode: ListeningMode | None = None
+    """How the recogniser was listening when it heard this (None: as the session last set)."""
+    echo: EchoVerdict = EchoVerdict()
 
 
 @dataclass(frozen=True)
-class MicrophoneLost:
-    """The voice thread ended because the microphone went away."""
+class Dictated:
+    """A finished utterance while reflecting."""
+
+    final: Final
+    audio: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -34,33 +83,46 @@ class TypedAnswer:
 
 
 @dataclass(frozen=True)
-class _SpeechDone:
-    kind: str  # "step", "prompt" or "say"
-    step: int
-    index: int
-    completed: bool
+class VoiceAttached:
+    """The microphone and the speech model are ready."""
+
+    model_name: str = ""
 
 
-class VoiceControl:
-    """What the loop needs from the voice input: switching recognition mode."""
-
-    def set_mode(self, mode: str) -> None:  # "commands" or "dictation"
-        raise NotImplementedError
-
-    def stop(self) -> None:
-        raise NotImplementedError
+@dataclass(frozen=True)
+class MicrophoneLost:
+    """The voice thread ended because the microphone went away."""
 
 
-def step_script(guide: Guide, index: int) -> list[str]:
-    """What is read for a step: a short heading, then its sentences."""
-    step = guide.steps[index]
-    part = guide.part_of(step)
-    if guide.language != "en":  # the numbering words below are English
-        heading = f"{step.title}."
-    elif part.id == "reasons":
-        heading = f"Reason {part.steps.index(step) + 1}: {step.title}."
-    elif len(part.steps) > 1:
-        heading = f"{part.title}, step {part.steps.index(step) + 1}: {step.title}."
-    else:
-        heading = f"{step.title}."
-    return [heading, *step.sentences]
+@dataclass(frozen=True)
+class SilenceTimeout:
+    """Nothing was said for the configured time while reflecting."""
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time passed with nothing else happening (the clock is given to transition())."""
+
+
+@dataclass(frozen=True)
+class EntryOpened:
+    """The journal opened the entry (entry_id), or could not (None: it is not available)."""
+
+    entry_id: int | None
+
+
+@dataclass(frozen=True)
+class EntrySaved:
+    """The journal closed an entry that holds something."""
+
+    entry_id: int
+    utterances: int
+    words: int
+    note: SavedNote = SavedNote.SPOKEN
+
+
+Input = (
+    Command | SentenceStarted | StepFinished | PromptAsked | SpeechDone | SpeakerPlaying
+    | VoiceHeard | Dictated | TypedAnswer | VoiceAttached | MicrophoneLost | SilenceTimeout
+    | Tick | EntryOpened | EntrySaved
+)
