@@ -11,8 +11,8 @@ from calm_voice.config import Settings, SpeakerSettings
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide, load_guide
-from calm_voice.runtime.assemble import opening_commands, opening_step
-from calm_voice.runtime.position import load_position, save_position
+from calm_voice.runtime.assemble import opening_commands
+from calm_voice.runtime.position import load_position, opening_step, save_position
 from tests.support.fakes import FakeSpeaker
 
 REPO = Path(__file__).resolve().parents[2]

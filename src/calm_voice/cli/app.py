@@ -8,7 +8,7 @@ from typing import Any
 
 from calm_voice.cli import _device, settings_from
 from calm_voice.guide import load_guide
-from calm_voice.runtime.assemble import opening_step
+from calm_voice.runtime.position import opening_step
 
 
 def register(sub: Any) -> None:

@@ -13,7 +13,8 @@ from calm_voice.cli import settings_from
 from calm_voice.commands import Vocabulary, load_vocabulary
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
-from calm_voice.runtime.assemble import build, opening_commands, opening_step
+from calm_voice.runtime.assemble import build, opening_commands
+from calm_voice.runtime.position import opening_step
 from calm_voice.session.inputs import TypedAnswer
 from calm_voice.session.state import Listening, Mode, SessionState
 

@@ -1,6 +1,6 @@
 """The one start-up: build the session loop with every engine that is available (what is
 missing becomes a notice), and say where it starts and whether it reads at once. Used by the
-TUI, `listen`, the benches and the tests alike."""
+TUI, `listen`, the benches and the tests alike. (Where it opens: position.opening_step.)"""
 
 from __future__ import annotations
 
@@ -13,18 +13,9 @@ from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
 from calm_voice.runtime.loop import SessionLoop
 from calm_voice.runtime.ports import JournalPort, Sink, SpeakerPort
-from calm_voice.runtime.position import load_position, save_position
+from calm_voice.runtime.position import load_position
 
 KEYBOARD_ONLY = "calm-voice will not read aloud for now; you can still read and use the keys."
-
-
-def opening_step(settings: Settings, guide: Guide, from_step: str | None = None) -> int:
-    """The step to open at: `--from` (remembered from now on), else the remembered one."""
-    if from_step:
-        index = guide.index_of(from_step)  # CalmVoiceError names the steps there are
-        save_position(settings.state_file, guide, from_step)
-        return index
-    return load_position(settings.state_file, guide)
 
 
 def opening_commands(settings: Settings, speaker: SpeakerPort | None, *,
