@@ -32,7 +32,7 @@ from calm_voice.audio.playback import Playback  # noqa: E402
 from calm_voice.config import AudioSettings, SpeakerSettings  # noqa: E402
 from calm_voice.guide import load_guide  # noqa: E402
 from calm_voice.paths import default_guide_path  # noqa: E402
-from calm_voice.pipeline import step_script  # noqa: E402
+from calm_voice.session.script import step_script  # noqa: E402
 from calm_voice.speech.speaker import Speaker  # noqa: E402
 from calm_voice.speech.synth import RATE  # noqa: E402
 

@@ -4,7 +4,7 @@ Runs the real app headless (Textual's test driver) on a private PulseAudio serve
 services: espeak-ng speaker, journal, session loop, and the Vosk model (the Korean one, the only
 one installed here) listening to the virtual microphone. Times, from the moment `run` starts:
   - first paint: the main screen is mounted with the current step;
-  - engines ready: build_services has returned (speaker, journal) and the loop has started;
+  - engines ready: assemble.build has returned (speaker, journal) and the loop has started;
   - listening: the model is loaded and the microphone is open;
   - key to screen: a key press until the outline shows the next step (through the loop thread),
     five presses per run from the moment the loop starts (the first waits for the journal).

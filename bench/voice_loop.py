@@ -30,8 +30,9 @@ from calm_voice.audio.devices import rescan  # noqa: E402
 from calm_voice.config import Settings, apply_overrides  # noqa: E402
 from calm_voice.events import Command, CommandKind, Final  # noqa: E402
 from calm_voice.guide import load_guide  # noqa: E402
-from calm_voice.pipeline import SessionLoop, VoiceHeard  # noqa: E402
-from calm_voice.services import build  # noqa: E402
+from calm_voice.runtime.assemble import build  # noqa: E402
+from calm_voice.runtime.loop import SessionLoop  # noqa: E402
+from calm_voice.session.inputs import VoiceHeard  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,7 @@ from calm_voice.config import AudioSettings, SpeakerSettings
 from calm_voice.errors import AudioDeviceError
 from calm_voice.guide import load_guide
 from calm_voice.paths import default_guide_path
-from calm_voice.pipeline import step_script
+from calm_voice.session.script import step_script
 from calm_voice.speech.speaker import Speaker
 from tests.support.live_record import LiveRecorder, loud_run_starts
 from tests.support.pulse import SPEAKER, PulseServer, active_span

@@ -9,7 +9,8 @@ from calm_voice.config import Settings
 from calm_voice.guide import load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
-from calm_voice.pipeline import SessionLoop, TypedAnswer
+from calm_voice.runtime.loop import SessionLoop
+from calm_voice.session.inputs import TypedAnswer
 from tests.support.fakes import RecordingSink
 
 

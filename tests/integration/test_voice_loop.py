@@ -1,5 +1,6 @@
 """The whole hands-free loop on the virtual devices: voice → session → speaker, with real Vosk,
-real espeak-ng and real PortAudio streams. The Korean model drives it (see DESIGN.md)."""
+real espeak-ng and real PortAudio streams. The Korean model drives it (see docs/design.md,
+"Testing with real parts")."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.state import Listening, SessionState
 
 
 class FakeSpeaker:
@@ -77,6 +77,7 @@ class FakeSpeaker:
 class FakeJournal:
     def __init__(self) -> None:
         self.entries: dict[int, dict[str, Any]] = {}
+        self.closed = False
 
     def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
                    model: str) -> int:
@@ -101,6 +102,9 @@ class FakeJournal:
             return 0, 0
         self.entries[entry_id]["closed"] = True
         return len(utterances), words
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class RecordingSink:
@@ -138,7 +142,7 @@ class RecordingSink:
     def on_level(self, dbfs: float) -> None:
         self._add("level", dbfs)
 
-    def on_listening(self, status: str) -> None:
+    def on_listening(self, status: Listening) -> None:
         self._add("listening", status)
 
     def on_notice(self, text: str, severity: str = "information") -> None:

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 
 from calm_voice.config import Settings, load_settings
 from calm_voice.guide import Guide
-from calm_voice.ports import Sink
-from calm_voice.session import SessionState
+from calm_voice.runtime.ports import Sink
+from calm_voice.session.state import SessionState
 
 
 def synchronous(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

@@ -11,8 +11,8 @@ from calm_voice.config import Settings, load_settings
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
-from calm_voice.ports import Sink
-from calm_voice.session import Mode
+from calm_voice.runtime.ports import Sink
+from calm_voice.session.state import Mode
 from calm_voice.ui.app import CalmVoiceApp, LoopPort, make_app, real_services
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.journal import JournalScreen

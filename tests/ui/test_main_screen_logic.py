@@ -10,7 +10,7 @@ from calm_voice.errors import SpeechEngineError
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.paths import default_guide_path
-from calm_voice.session import Mode, SessionState
+from calm_voice.session.state import Listening, Mode, SessionState
 from calm_voice.ui.app import CalmVoiceApp, make_app
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.models import ModelRow, ModelsScreen
@@ -56,13 +56,13 @@ async def test_reports_from_the_loop_are_shown(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: app.loop is not None)
         sink = app.bridge
         sink.on_state(SessionState(step=4, mode=Mode.PLAYING, sentence=2))
-        sink.on_listening("muted while speaking")
+        sink.on_listening(Listening.COMMANDS_WHILE_SPEAKING)
         sink.on_level(-30.0)
         sink.on_heard(Partial("go to"))
         await wait_until(pilot, lambda: app.main.state.step == 4)
         text = screen_text(app)
         assert GUIDE.steps[4].title in text
-        assert "◐ muted while speaking" in text
+        assert "◐ listening for commands" in text
         assert "go to …" in text
         assert app.main.query_one(LevelMeter).dbfs == -30.0
         assert "Reading aloud" in text and "Test speaker" in text and "English (test)" in text
@@ -74,7 +74,7 @@ async def test_reports_from_the_loop_are_shown(tmp_path: Path) -> None:
         sink.on_command(Command(CommandKind.GOTO_REASON, 3, source="voice"))
         sink.on_command(Command(CommandKind.NEXT, source="voice"), "that was the guide's own voice")
         sink.on_say("Saved, 3 words.")
-        sink.on_listening("listening")
+        sink.on_listening(Listening.LISTENING)
         pane = app.main.query_one(TranscriptPane)
         await wait_until(pilot, lambda: len(pane.lines) == 4)
         text = pane.render().plain

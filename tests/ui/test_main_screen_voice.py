@@ -12,7 +12,7 @@ from textual.message import Message
 from calm_voice.audio.devices import rescan
 from calm_voice.config import load_settings
 from calm_voice.guide import load_guide
-from calm_voice.session import Mode
+from calm_voice.session.state import Mode
 from calm_voice.ui import messages as m
 from calm_voice.ui.app import make_app
 from calm_voice.ui.screens.help import HelpScreen
@@ -75,7 +75,7 @@ async def test_reading_highlight_and_a_spoken_command_on_screen(
                    if step == 0 and mode is Mode.PLAYING]
         assert reading == sorted(reading) and {0, 1, 2} <= set(reading), states
         statuses = [s.status for s in seen if isinstance(s, m.ListeningChanged)]
-        assert "muted while speaking" in statuses and "taking notes" in statuses, statuses
+        assert "listening for commands" in statuses and "taking notes" in statuses, statuses
 
         # Stop taking notes, then ask for help aloud.
         await pilot.press("s")

@@ -13,8 +13,8 @@ from calm_voice.audio.devices import rescan
 from calm_voice.config import load_settings
 from calm_voice.guide import load_guide
 from calm_voice.paths import default_guide_path
-from calm_voice.position import save_position
-from calm_voice.session import Mode
+from calm_voice.runtime.position import save_position
+from calm_voice.session.state import Mode
 from calm_voice.ui import messages as m
 from calm_voice.ui.app import make_app
 from tests.support.live_record import LiveRecorder

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.paths import default_guide_path
-from calm_voice.session import Mode, SessionState
+from calm_voice.session.state import Listening, Mode, SessionState
 from calm_voice.ui.app import CalmVoiceApp, make_app
 from tests.ui.helpers import FakeServices, settings_for, wait_until
 
@@ -43,7 +43,7 @@ def test_reading_with_transcript(snap_compare: Any, tmp_path: Path) -> None:
         assert isinstance(app, CalmVoiceApp)
         sink = app.bridge
         sink.on_state(SessionState(step=2, mode=Mode.PLAYING, sentence=1))
-        sink.on_listening("muted while speaking")
+        sink.on_listening(Listening.COMMANDS_WHILE_SPEAKING)
         sink.on_level(-24.0)
         sink.on_heard(Final("next"))
         sink.on_command(Command(CommandKind.NEXT, source="voice", heard="next"))

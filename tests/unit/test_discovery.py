@@ -9,7 +9,13 @@ import pytest
 
 from calm_voice.config import DEFAULT_MODEL, RecognizerSettings, Settings
 from calm_voice.errors import ModelError
-from calm_voice.speech.discovery import find_model, find_named, installed_models, speaks
+from calm_voice.speech.discovery import (
+    find_model,
+    find_named,
+    installed_models,
+    speaks,
+    wanted_model_name,
+)
 
 
 def fake_model(folder: Path, graph: str = "HCLG") -> Path:
@@ -157,3 +163,15 @@ def test_installed_models_skip_hidden_folders_and_files(tmp_path: Path, packages
 ])
 def test_speaks(name: str, language: str, expected: bool) -> None:
     assert speaks(name, language) is expected
+
+
+def test_the_name_looked_for_follows_the_same_order_installed_or_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    models = tmp_path / "models"
+    monkeypatch.delenv("CALM_VOICE_MODEL", raising=False)
+    assert wanted_model_name(settings(models)) == DEFAULT_MODEL
+    monkeypatch.setenv("CALM_VOICE_MODEL", str(tmp_path / "elsewhere" / "vosk-model-fr"))
+    assert wanted_model_name(settings(models)) == "vosk-model-fr"
+    assert wanted_model_name(settings(models, model="vosk-model-de")) == "vosk-model-de"
+    with pytest.raises(ModelError):
+        find_model(settings(models, model="vosk-model-de"))  # the same one, and not there

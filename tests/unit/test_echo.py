@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from calm_voice.echo import FRAME, RATE, echo_likeness, is_own_voice
+from calm_voice.runtime.echo import FRAME, RATE, echo_likeness, is_own_voice
 
 
 def bursts(pattern: list[int], seed: int) -> np.ndarray:

@@ -1,11 +1,15 @@
-"""Only the UI imports textual: the loop, the engines and the command line work without it."""
+"""Only the UI imports textual: the session, the runtime, the engines and the command line
+work without it. (The other layer rules are import-linter contracts in pyproject.toml.)"""
 
 from __future__ import annotations
 
+import pkgutil
 import subprocess
 import sys
 
 import pytest
+
+import calm_voice
 
 CHECK = """
 import sys
@@ -14,11 +18,18 @@ loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textua
 print("textual loaded:", loaded[:3])
 sys.exit(1 if loaded else 0)
 """
+HEADLESS = sorted(
+    module.name for module in pkgutil.walk_packages(calm_voice.__path__, "calm_voice.")
+    if not module.name.startswith("calm_voice.ui") and module.name != "calm_voice.__main__")
+
+
+def test_every_module_outside_the_ui_is_found() -> None:
+    assert {"calm_voice.session.machine", "calm_voice.runtime.loop",
+            "calm_voice.runtime.assemble", "calm_voice.cli.listen"} <= set(HEADLESS)
 
 
 @pytest.mark.parametrize("imports", [
-    "import calm_voice.pipeline",
-    "import calm_voice.services",
+    "\n".join(f"import {name}" for name in HEADLESS),
     "import calm_voice.cli\ncalm_voice.cli.build_parser()",
     "from calm_voice.cli import listen, app",
 ])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from calm_voice.cli.journal_import import RATE, cut, lively_frames, spoken_finals
 from calm_voice.events import Final, Word
-from calm_voice.journal.importer import RATE, cut, lively_frames, spoken_finals
 
 
 def bursts(seconds: float = 3.0) -> np.ndarray:

@@ -1,4 +1,6 @@
-"""The session loop's wiring, with fake engines (the real engines are tested in integration/)."""
+"""The session loop's wiring, with fake engines (the real engines are tested in integration/).
+
+The decisions themselves are unit-tested without threads in test_session*.py."""
 
 from __future__ import annotations
 
@@ -12,19 +14,21 @@ from calm_voice.commands import load_vocabulary
 from calm_voice.config import JournalSettings, Settings
 from calm_voice.events import Command, CommandKind, Final, Word
 from calm_voice.guide import Guide, load_guide
-from calm_voice.pipeline import SessionLoop, TypedAnswer, VoiceControl, VoiceHeard, step_script
-from calm_voice.position import load_position
-from calm_voice.session import Mode
+from calm_voice.runtime.loop import SessionLoop
+from calm_voice.runtime.position import load_position
+from calm_voice.session.inputs import TypedAnswer, VoiceHeard
+from calm_voice.session.script import step_script
+from calm_voice.session.state import ListeningMode, Mode
 from tests.support.fakes import FakeJournal, FakeSpeaker, RecordingSink
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-class FakeVoice(VoiceControl):
+class FakeVoice:
     def __init__(self) -> None:
         self.modes: list[str] = []
 
-    def set_mode(self, mode: str) -> None:
+    def set_mode(self, mode: ListeningMode) -> None:
         self.modes.append(mode)
 
     def stop(self) -> None:
@@ -175,3 +179,30 @@ def test_journal_failure_is_reported_not_fatal(guide, settings) -> None:
     loop.submit(Command(CommandKind.NEXT))
     assert sink.wait_for(lambda: sink.of("state")[-1].step == 1)
     loop.stop()
+
+
+def test_pause_where_am_i_resume_starts_the_step_again(rig) -> None:
+    loop, speaker, _, sink = rig
+    loop.submit(Command(CommandKind.RESUME))
+    assert sink.wait_for(lambda: speaker.playing)
+    loop.submit(Command(CommandKind.PAUSE))
+    loop.submit(Command(CommandKind.WHERE))
+    assert sink.wait_for(lambda: any("Reading is paused" in t for t in sink.of("say")))
+    assert sink.wait_for(lambda: speaker.spoken[-1][0] == "say:0")
+    speaker.finish(True)  # the answer was heard to its end; reading stays paused
+    loop.submit(Command(CommandKind.RESUME))
+    assert sink.wait_for(lambda: len(speaker.spoken) == 3)
+    assert speaker.spoken[2][0] == "step:0", "the step's paused sound was replaced: start it again"
+    assert "resume" not in speaker.calls
+
+
+def test_the_label_says_commands_are_listened_for_while_the_guide_speaks(rig) -> None:
+    loop, speaker, journal, sink = rig
+    loop.attach_voice(FakeVoice(), "test-model")
+    assert sink.wait_for(lambda: sink.of("listening")[-1:] == ["listening"])
+    loop.submit(Command(CommandKind.RESUME))
+    assert sink.wait_for(lambda: sink.of("listening")[-1:] == ["listening for commands"])
+    speaker.finish(False)
+    assert sink.wait_for(lambda: sink.of("listening")[-1:] == ["listening"])
+    loop.stop()
+    assert journal.closed, "the journal is let go of when the session ends"

@@ -1,4 +1,6 @@
-"""The pure session: every command in every mode, engine events, stale events, and purity."""
+"""The pure session: every command in every mode, engine events, stale events, and purity.
+
+What was heard, typed and saved, and how the microphone listens: test_session_hearing.py."""
 
 from __future__ import annotations
 
@@ -9,40 +11,41 @@ import pytest
 
 from calm_voice.events import Command, CommandKind, Final
 from calm_voice.guide import load_guide
-from calm_voice.session import (
-    HELP_TEXT,
-    RATE_STEP,
-    VOLUME_STEP,
+from calm_voice.session.context import Context
+from calm_voice.session.effects import (
     AddUtterance,
     AdjustVoice,
     Announce,
     AskPrompt,
     CloseEntry,
-    Dictated,
     Effect,
-    Event,
-    Mode,
     OpenEntry,
     PauseSpeech,
     PlayStep,
-    PromptAsked,
     Quit,
     RemoveLastUtterance,
     ResumeSpeech,
     SavePosition,
-    SentenceStarted,
-    SessionState,
     ShowHelp,
+    StopSpeech,
+)
+from calm_voice.session.inputs import (
+    Dictated,
+    Input,
+    PromptAsked,
+    SentenceStarted,
     SilenceTimeout,
     StepFinished,
-    StopSpeech,
-    transition,
-    where_am_i,
 )
+from calm_voice.session.machine import transition
+from calm_voice.session.navigation import RATE_STEP, VOLUME_STEP
+from calm_voice.session.script import HELP_TEXT, where_am_i
+from calm_voice.session.state import Mode, SessionState
 
 REPO = Path(__file__).resolve().parents[2]
 K = CommandKind
 GUIDE = load_guide(REPO / "content" / "guide.en.yaml")
+CTX = Context(GUIDE)
 LAST = len(GUIDE.steps) - 1
 REASON_3 = GUIDE.index_of("reason-3")
 
@@ -72,6 +75,23 @@ def go_to(mode: Mode, index: int) -> tuple[SessionState, list[Effect]]:
 
 def unchanged(mode: Mode, *effects: Effect) -> tuple[SessionState, list[Effect]]:
     return STATES[mode], list(effects)
+
+
+def voice_adjusted(mode: Mode, change: AdjustVoice) -> tuple[SessionState, list[Effect]]:
+    """While reading, the sentence starts again so the change is heard at once."""
+    if mode is Mode.PLAYING:
+        return unchanged(mode, change, PlayStep(REASON_3, STATES[mode].sentence))
+    return unchanged(mode, change)
+
+
+def step_sound_tracked(outcome: tuple[SessionState, list[Effect]]
+                       ) -> tuple[SessionState, list[Effect]]:
+    """The last thing started playing says whether the step's own sound was replaced."""
+    state, effects = outcome
+    for effect in effects:
+        if isinstance(effect, (PlayStep, Announce, AskPrompt)):
+            state = replace(state, step_replaced=not isinstance(effect, PlayStep))
+    return state, effects
 
 
 def resumed(mode: Mode) -> tuple[SessionState, list[Effect]]:
@@ -140,13 +160,13 @@ def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
             return fewer, [RemoveLastUtterance(), Announce("Taken back.")]
         return unchanged(mode, Announce("There is nothing to take back yet."))
     if kind is K.LOUDER:
-        return unchanged(mode, AdjustVoice(volume_delta=VOLUME_STEP))
+        return voice_adjusted(mode, AdjustVoice(volume_delta=VOLUME_STEP))
     if kind is K.SOFTER:
-        return unchanged(mode, AdjustVoice(volume_delta=-VOLUME_STEP))
+        return voice_adjusted(mode, AdjustVoice(volume_delta=-VOLUME_STEP))
     if kind is K.FASTER:
-        return unchanged(mode, AdjustVoice(rate_delta=RATE_STEP))
+        return voice_adjusted(mode, AdjustVoice(rate_delta=RATE_STEP))
     if kind is K.SLOWER:
-        return unchanged(mode, AdjustVoice(rate_delta=-RATE_STEP))
+        return voice_adjusted(mode, AdjustVoice(rate_delta=-RATE_STEP))
     if kind is K.QUIT:
         return idle(mode), [*closes(mode), StopSpeech(), Quit()]
     raise AssertionError(f"no expectation written for {kind}")
@@ -163,7 +183,7 @@ def test_every_command_kind_is_in_the_table() -> None:
 @pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.kind.value)
 def test_every_command_in_every_mode(mode: Mode, command: Command) -> None:
-    assert transition(STATES[mode], command, GUIDE) == expected(mode, command)
+    assert transition(STATES[mode], command, CTX) == step_sound_tracked(expected(mode, command))
 
 
 @pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
@@ -171,8 +191,8 @@ def test_every_command_in_every_mode(mode: Mode, command: Command) -> None:
 def test_pure_same_input_same_output_and_input_untouched(mode: Mode, command: Command) -> None:
     before = STATES[mode]
     copy = replace(before)
-    first = transition(before, command, GUIDE)
-    second = transition(before, command, GUIDE)
+    first = transition(before, command, CTX)
+    second = transition(before, command, CTX)
     assert first == second
     assert before == copy
     assert first[1] is not second[1]  # a fresh list each time: callers may extend it
@@ -180,47 +200,47 @@ def test_pure_same_input_same_output_and_input_untouched(mode: Mode, command: Co
 
 def test_a_key_and_a_voice_command_do_the_same() -> None:
     state = STATES[Mode.PLAYING]
-    assert transition(state, Command(K.NEXT), GUIDE) == transition(
-        state, Command(K.NEXT, source="voice", heard="next"), GUIDE)
+    assert transition(state, Command(K.NEXT), CTX) == transition(
+        state, Command(K.NEXT, source="voice", heard="next"), CTX)
 
 
 # Bounds.
 
 def test_next_on_the_last_step_says_so_and_stays() -> None:
     state = SessionState(step=LAST, mode=Mode.PLAYING, sentence=1)
-    after, effects = transition(state, Command(K.NEXT), GUIDE)
-    assert after == replace(state, mode=Mode.IDLE)
+    after, effects = transition(state, Command(K.NEXT), CTX)
+    assert after == replace(state, mode=Mode.IDLE, step_replaced=True)
     assert effects == [StopSpeech(), Announce("That was the last step of the guide.")]
 
 
 def test_next_on_the_last_step_while_reflecting_keeps_the_answer() -> None:
     state = replace(STATES[Mode.REFLECTING], step=LAST)
-    after, effects = transition(state, Command(K.NEXT), GUIDE)
+    after, effects = transition(state, Command(K.NEXT), CTX)
     assert effects[0] == CloseEntry(2, 7)
     assert not after.entry_open and after.step == LAST
 
 
 def test_back_on_the_first_step_says_so_and_replays_it() -> None:
     state = SessionState(step=0, mode=Mode.PLAYING, sentence=2)
-    assert transition(state, Command(K.PREVIOUS), GUIDE) == (
-        SessionState(step=0, mode=Mode.PLAYING),
+    assert transition(state, Command(K.PREVIOUS), CTX) == (
+        SessionState(step=0, mode=Mode.PLAYING, step_replaced=True),
         [StopSpeech(), SavePosition("intro"), Announce("This is the first step.")],
     )
 
 
 def test_continue_after_a_finished_step_and_its_reflection_moves_on() -> None:
     state = SessionState(step=2, mode=Mode.PLAYING, sentence=3)
-    state, _ = transition(state, StepFinished(2), GUIDE)
+    state, _ = transition(state, StepFinished(2), CTX)
     assert state.mode is Mode.REFLECTING and state.step_done
-    state, _ = transition(state, Command(K.STOP), GUIDE)
-    after, effects = transition(state, Command(K.RESUME), GUIDE)
+    state, _ = transition(state, Command(K.STOP), CTX)
+    after, effects = transition(state, Command(K.RESUME), CTX)
     assert after.step == 3 and after.mode is Mode.PLAYING and not after.step_done
     assert effects[-1] == PlayStep(3, 0)
 
 
 @pytest.mark.parametrize(("number", "step_id"), [(1, "intro"), (11, "conclusion"), (7, "react-1")])
 def test_go_to_step_within_bounds(number: int, step_id: str) -> None:
-    after, effects = transition(SessionState(), Command(K.GOTO_STEP, number), GUIDE)
+    after, effects = transition(SessionState(), Command(K.GOTO_STEP, number), CTX)
     assert GUIDE.steps[after.step].id == step_id
     assert effects[-2:] == [SavePosition(step_id), PlayStep(after.step, 0)]
 
@@ -228,14 +248,14 @@ def test_go_to_step_within_bounds(number: int, step_id: str) -> None:
 @pytest.mark.parametrize("number", [0, 12, 99, None])
 def test_go_to_step_out_of_bounds_explains_and_stays(number: int | None) -> None:
     state = STATES[Mode.PLAYING]
-    after, effects = transition(state, Command(K.GOTO_STEP, number), GUIDE)
-    assert after == state
+    after, effects = transition(state, Command(K.GOTO_STEP, number), CTX)
+    assert after == replace(state, step_replaced=True)
     assert effects == [Announce(f"There is no step {number or 0}. The steps go from 1 to 11.")]
 
 
 @pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
 def test_go_to_reason_within_bounds(number: int) -> None:
-    after, effects = transition(SessionState(), Command(K.GOTO_REASON, number), GUIDE)
+    after, effects = transition(SessionState(), Command(K.GOTO_REASON, number), CTX)
     assert GUIDE.steps[after.step].id == f"reason-{number}"
     assert after.mode is Mode.PLAYING
     assert effects[-1] == PlayStep(after.step, 0)
@@ -244,8 +264,8 @@ def test_go_to_reason_within_bounds(number: int) -> None:
 @pytest.mark.parametrize("number", [0, 6, 12])
 def test_go_to_reason_out_of_bounds_explains_and_stays(number: int) -> None:
     state = STATES[Mode.REFLECTING]
-    after, effects = transition(state, Command(K.GOTO_REASON, number), GUIDE)
-    assert after == state, "a mistaken number must not close the open answer"
+    after, effects = transition(state, Command(K.GOTO_REASON, number), CTX)
+    assert after == replace(state, step_replaced=True), "a mistaken number keeps the answer open"
     assert effects == [Announce(f"There is no reason {number}. The reasons go from 1 to 5.")]
 
 
@@ -256,63 +276,63 @@ def test_go_to_reason_counts_the_reasons_of_this_guide(tmp_path: Path) -> None:
     path = tmp_path / "guide.yaml"
     path.write_text(shorter, encoding="utf-8")
     small = load_guide(path)
-    _, effects = transition(SessionState(), Command(K.GOTO_REASON, 4), small)
+    _, effects = transition(SessionState(), Command(K.GOTO_REASON, 4), Context(small))
     assert effects == [Announce("There is no reason 4. The reasons go from 1 to 3.")]
 
 
 def test_go_to_reason_in_a_guide_without_reasons() -> None:
     korean = load_guide(REPO / "tests" / "data" / "guide.ko.yaml")
     state = SessionState()
-    assert transition(state, Command(K.GOTO_REASON, 1), korean) == (
-        state, [Announce("This guide has no reasons to go to.")])
+    assert transition(state, Command(K.GOTO_REASON, 1), Context(korean)) == (
+        replace(state, step_replaced=True), [Announce("This guide has no reasons to go to.")])
 
 
 # Pause and resume keep the place.
 
 def test_pause_then_resume_keeps_the_sentence() -> None:
     state = SessionState(step=2, mode=Mode.PLAYING)
-    state, _ = transition(state, SentenceStarted(2, 2), GUIDE)
-    paused, effects = transition(state, Command(K.PAUSE), GUIDE)
+    state, _ = transition(state, SentenceStarted(2, 2), CTX)
+    paused, effects = transition(state, Command(K.PAUSE), CTX)
     assert (paused.mode, paused.sentence, effects) == (Mode.PAUSED, 2, [PauseSpeech()])
-    playing, effects = transition(paused, Command(K.RESUME), GUIDE)
+    playing, effects = transition(paused, Command(K.RESUME), CTX)
     assert (playing.mode, playing.sentence, effects) == (Mode.PLAYING, 2, [ResumeSpeech()])
 
 
 def test_toggle_twice_is_back_where_it_was() -> None:
     state = SessionState(step=5, mode=Mode.PLAYING, sentence=1)
-    paused, _ = transition(state, Command(K.TOGGLE), GUIDE)
-    again, effects = transition(paused, Command(K.TOGGLE), GUIDE)
+    paused, _ = transition(state, Command(K.TOGGLE), CTX)
+    again, effects = transition(paused, Command(K.TOGGLE), CTX)
     assert again == state and effects == [ResumeSpeech()]
 
 
 def test_resume_after_idle_starts_from_the_remembered_sentence() -> None:
     state = SessionState(step=5, mode=Mode.IDLE, sentence=3)
-    after, effects = transition(state, Command(K.RESUME), GUIDE)
+    after, effects = transition(state, Command(K.RESUME), CTX)
     assert after.mode is Mode.PLAYING
     assert effects == [StopSpeech(), PlayStep(5, 3)]
 
 
 def test_sentence_started_tracks_the_place_only_for_this_step() -> None:
     state = SessionState(step=4, mode=Mode.PLAYING)
-    assert transition(state, SentenceStarted(4, 3), GUIDE) == (replace(state, sentence=3), [])
-    assert transition(state, SentenceStarted(5, 3), GUIDE) == (state, [])
+    assert transition(state, SentenceStarted(4, 3), CTX) == (replace(state, sentence=3), [])
+    assert transition(state, SentenceStarted(5, 3), CTX) == (state, [])
     idle_state = replace(state, mode=Mode.IDLE)
-    assert transition(idle_state, SentenceStarted(4, 3), GUIDE) == (idle_state, [])
+    assert transition(idle_state, SentenceStarted(4, 3), CTX) == (idle_state, [])
 
 
 # Reflecting: the step ends, the prompt is asked, the answer is taken down.
 
 def test_step_finished_asks_the_first_prompt() -> None:
     state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3)
-    after, effects = transition(state, StepFinished(REASON_3), GUIDE)
+    after, effects = transition(state, StepFinished(REASON_3), CTX)
     assert after == SessionState(step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0,
-                                 step_done=True)
+                                 step_done=True, step_replaced=True)
     assert effects == [StopSpeech(), AskPrompt(REASON_3, 0)]
 
 
 def test_step_finished_without_reflecting_goes_idle() -> None:
     state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3, reflect_after_step=False)
-    after, effects = transition(state, StepFinished(REASON_3), GUIDE)
+    after, effects = transition(state, StepFinished(REASON_3), CTX)
     assert after == replace(state, mode=Mode.IDLE, sentence=0, step_done=True)
     assert effects == []
 
@@ -335,13 +355,13 @@ def test_step_finished_without_reflecting_goes_idle() -> None:
         (SessionState(step=3, mode=Mode.IDLE), SilenceTimeout()),
     ],
 )
-def test_stale_or_out_of_place_events_are_ignored(state: SessionState, event: Event) -> None:
-    assert transition(state, event, GUIDE) == (state, [])
+def test_stale_or_out_of_place_events_are_ignored(state: SessionState, event: Input) -> None:
+    assert transition(state, event, CTX) == (state, [])
 
 
 def test_prompt_asked_opens_an_entry_for_that_prompt() -> None:
     state = SessionState(step=REASON_3, mode=Mode.REFLECTING, prompt=1)
-    after, effects = transition(state, PromptAsked(REASON_3, 1), GUIDE)
+    after, effects = transition(state, PromptAsked(REASON_3, 1), CTX)
     assert after == replace(state, entry_open=True)
     assert effects == [OpenEntry("reason-3", "reason-3-balance")]
 
@@ -350,9 +370,9 @@ def test_dictated_adds_utterances_and_counts_words() -> None:
     state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
     first = Final("he has been so quiet")
     second = Final("  I miss him  ")
-    state, effects = transition(state, Dictated(first), GUIDE)
+    state, effects = transition(state, Dictated(first), CTX)
     assert effects == [AddUtterance(first)]
-    state, effects = transition(state, Dictated(second), GUIDE)
+    state, effects = transition(state, Dictated(second), CTX)
     assert effects == [AddUtterance(second)]
     assert (state.entry_utterances, state.entry_words, state.utterance_words) == (2, 8, (5, 3))
     assert state.mode is Mode.REFLECTING
@@ -361,38 +381,38 @@ def test_dictated_adds_utterances_and_counts_words() -> None:
 def test_scratch_that_takes_back_the_last_utterance_and_its_words() -> None:
     state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
     for text in ("one two three", "four five"):
-        state, _ = transition(state, Dictated(Final(text)), GUIDE)
-    state, effects = transition(state, Command(K.SCRATCH_THAT), GUIDE)
+        state, _ = transition(state, Dictated(Final(text)), CTX)
+    state, effects = transition(state, Command(K.SCRATCH_THAT), CTX)
     assert effects == [RemoveLastUtterance(), Announce("Taken back.")]
     assert (state.entry_utterances, state.entry_words) == (1, 3)
-    state, _ = transition(state, Command(K.SCRATCH_THAT), GUIDE)
+    state, _ = transition(state, Command(K.SCRATCH_THAT), CTX)
     assert (state.entry_utterances, state.entry_words) == (0, 0)
-    state, effects = transition(state, Command(K.SCRATCH_THAT), GUIDE)
+    state, effects = transition(state, Command(K.SCRATCH_THAT), CTX)
     assert effects == [Announce("There is nothing to take back yet.")]
     assert state.entry_open, "taking everything back leaves the entry open for a new answer"
 
 
 def test_finish_entry_closes_with_the_counts() -> None:
     state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
-    state, _ = transition(state, Dictated(Final("I will ask him gently")), GUIDE)
-    after, effects = transition(state, Command(K.FINISH_ENTRY), GUIDE)
+    state, _ = transition(state, Dictated(Final("I will ask him gently")), CTX)
+    after, effects = transition(state, Command(K.FINISH_ENTRY), CTX)
     assert effects == [CloseEntry(1, 5)]
     assert after == SessionState(step=REASON_3, mode=Mode.IDLE)
 
 
 def test_silence_timeout_closes_the_entry_and_goes_idle() -> None:
-    after, effects = transition(STATES[Mode.REFLECTING], SilenceTimeout(), GUIDE)
+    after, effects = transition(STATES[Mode.REFLECTING], SilenceTimeout(), CTX)
     assert effects == [CloseEntry(2, 7)]
     assert after == idle(Mode.REFLECTING)
 
 
 def test_silence_timeout_before_the_entry_opened_just_goes_idle() -> None:
     state = SessionState(step=REASON_3, mode=Mode.REFLECTING)
-    assert transition(state, SilenceTimeout(), GUIDE) == (replace(state, mode=Mode.IDLE), [])
+    assert transition(state, SilenceTimeout(), CTX) == (replace(state, mode=Mode.IDLE), [])
 
 
 def test_quit_while_reflecting_closes_the_entry_first() -> None:
-    after, effects = transition(STATES[Mode.REFLECTING], Command(K.QUIT), GUIDE)
+    after, effects = transition(STATES[Mode.REFLECTING], Command(K.QUIT), CTX)
     assert effects == [CloseEntry(2, 7), StopSpeech(), Quit()]
     assert not after.entry_open
 
@@ -401,18 +421,18 @@ def test_reflect_cycles_through_the_prompts_of_the_step() -> None:
     state = SessionState(step=REASON_3, mode=Mode.PLAYING)
     asked = []
     for _ in range(3):
-        state, effects = transition(state, Command(K.REFLECT), GUIDE)
+        state, effects = transition(state, Command(K.REFLECT), CTX)
         asked.append(effects[-1])
     assert asked == [AskPrompt(REASON_3, 0), AskPrompt(REASON_3, 1), AskPrompt(REASON_3, 0)]
 
 
 def test_a_whole_reflection_from_step_end_to_saved_entry() -> None:
     state = SessionState(step=1, mode=Mode.PLAYING)
-    state, _ = transition(state, StepFinished(1), GUIDE)
-    state, effects = transition(state, PromptAsked(1, 0), GUIDE)
+    state, _ = transition(state, StepFinished(1), CTX)
+    state, effects = transition(state, PromptAsked(1, 0), CTX)
     assert effects == [OpenEntry("reason-1", "reason-1-pressures")]
-    state, _ = transition(state, Dictated(Final("work has been hard on him")), GUIDE)
-    state, effects = transition(state, Command(K.NEXT), GUIDE)
+    state, _ = transition(state, Dictated(Final("work has been hard on him")), CTX)
+    state, effects = transition(state, Command(K.NEXT), CTX)
     assert effects == [CloseEntry(1, 6), StopSpeech(), SavePosition("reason-2"), PlayStep(2, 0)]
     assert state == SessionState(step=2, mode=Mode.PLAYING)
 

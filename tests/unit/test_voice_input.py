@@ -7,8 +7,8 @@ import queue
 import time
 
 from calm_voice.events import Final, Partial, Word
-from calm_voice.pipeline import MicrophoneLost, VoiceHeard
-from calm_voice.voice import VoiceInput
+from calm_voice.runtime.voice_input import VoiceInput
+from calm_voice.session.inputs import MicrophoneLost, VoiceHeard
 from tests.support.fakes import RecordingSink
 
 BLOCK = b"\x00\x01" * 320  # 20 ms at 16 kHz

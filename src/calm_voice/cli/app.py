@@ -8,7 +8,7 @@ from typing import Any
 
 from calm_voice.cli import _device, settings_from
 from calm_voice.guide import load_guide
-from calm_voice.position import save_position
+from calm_voice.runtime.position import opening_step
 
 
 def register(sub: Any) -> None:
@@ -35,11 +35,7 @@ def register(sub: Any) -> None:
 def run_app(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     guide = load_guide(settings.guide_path)
-    start = None
-    if args.from_step:
-        start = guide.index_of(args.from_step)
-        # The loop starts at the remembered step, so --from becomes the remembered step.
-        save_position(settings.state_file, guide, args.from_step)
+    start = opening_step(settings, guide, args.from_step)
     # Textual is imported only now, so other sub-commands never load it.
     from calm_voice.ui.app import make_app
     from calm_voice.ui.terminal import keep_native_noise_off_screen

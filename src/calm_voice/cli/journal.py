@@ -182,7 +182,7 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from calm_voice.journal.importer import add_recording
+    from calm_voice.cli.journal_import import add_recording
 
     settings = settings_from(args)
     entry_id, utterances, words = add_recording(settings, args.file, args.step, args.prompt)

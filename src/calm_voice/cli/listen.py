@@ -13,8 +13,10 @@ from calm_voice.cli import settings_from
 from calm_voice.commands import Vocabulary, load_vocabulary
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
-from calm_voice.pipeline import TypedAnswer, build_services
-from calm_voice.session import Mode, SessionState
+from calm_voice.runtime.assemble import build, opening_commands
+from calm_voice.runtime.position import opening_step
+from calm_voice.session.inputs import TypedAnswer
+from calm_voice.session.state import Listening, Mode, SessionState
 
 
 def register(sub: Any) -> None:
@@ -79,7 +81,7 @@ class PrintSink:
     def on_level(self, dbfs: float) -> None:
         pass
 
-    def on_listening(self, status: str) -> None:
+    def on_listening(self, status: Listening) -> None:
         self._line(f"microphone: {status}")
 
     def on_notice(self, text: str, severity: str = "information") -> None:
@@ -117,13 +119,11 @@ def _read_typed_commands(loop: Any, vocabulary: Vocabulary, quit_at_end: bool) -
 def run_listen(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     guide = load_guide(settings.guide_path)
-    start = guide.index_of(args.from_step) if args.from_step else None
+    opening_step(settings, guide, args.from_step)
     sink = PrintSink(guide)
-    loop = build_services(settings, sink, guide, voice=not args.no_voice)
-    if start is not None:
-        loop.submit(Command(CommandKind.GOTO_STEP, start + 1))
-    elif not args.quiet_start and settings.speaker.read_on_start:
-        loop.submit(Command(CommandKind.RESUME))
+    loop = build(settings, sink, guide, voice=not args.no_voice)
+    for command in opening_commands(settings, loop.speaker, quiet_start=args.quiet_start):
+        loop.submit(command)
     signal.signal(signal.SIGTERM, lambda *_: sink.quit.set())
     loop.start()
     threading.Thread(target=_read_typed_commands,

@@ -17,7 +17,7 @@ from calm_voice.cli import settings_from
 from calm_voice.config import Settings
 from calm_voice.errors import AudioFileError, CalmVoiceError
 from calm_voice.guide import load_guide
-from calm_voice.pipeline import step_script
+from calm_voice.session.script import step_script
 from calm_voice.speech.synth import RATE, Synthesizer
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")

@@ -79,13 +79,27 @@ def find_named(spec: str, models_dir: Path, source: str = "name",
     return found
 
 
-def find_model(settings: Settings) -> FoundModel:
-    """The model to use, in the documented order; ModelError says how to get one."""
+def _asked_for(settings: Settings) -> tuple[str, str] | None:
+    """The model named by --model or CALM_VOICE_MODEL (in that order), and which named it."""
     if settings.recognizer.model:
-        return find_named(settings.recognizer.model, settings.models_dir, "--model")
+        return settings.recognizer.model, "--model"
     env = os.environ.get("CALM_VOICE_MODEL")
     if env:
-        return find_named(env, settings.models_dir, "CALM_VOICE_MODEL")
+        return env, "CALM_VOICE_MODEL"
+    return None
+
+
+def wanted_model_name(settings: Settings) -> str:
+    """The name of the model calm-voice looks for first, whether or not it is installed."""
+    asked = _asked_for(settings)
+    return Path(asked[0]).name if asked else DEFAULT_MODEL
+
+
+def find_model(settings: Settings) -> FoundModel:
+    """The model to use, in the documented order; ModelError says how to get one."""
+    asked = _asked_for(settings)
+    if asked:
+        return find_named(asked[0], settings.models_dir, asked[1])
     default = settings.models_dir / DEFAULT_MODEL
     if default.is_dir():
         check_model_dir(default)

@@ -253,16 +253,9 @@ def is_installed(name: str, models_dir: Path) -> bool:
     return True
 
 
-def find_model(settings: Settings) -> Path:
-    """The model folder to use: --model, CALM_VOICE_MODEL, models/<name>/, vosk_model_* packages.
-
-    Raises ModelError with the exact command that gets one.
-    """
-    return discovery.find_model(settings).path
-
-
 def model_path(settings: Settings, name: str | None = None) -> Path:
-    """Where a named model is (checked), or the one calm-voice would use."""
+    """Where a named model is (checked), or the one calm-voice would use (see discovery.py);
+    ModelError says how to get one."""
     if name is None:
-        return find_model(settings)
+        return discovery.find_model(settings).path
     return discovery.find_named(name, settings.models_dir).path

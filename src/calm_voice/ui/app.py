@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from textual import on, work
 from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from calm_voice.config import DEFAULT_MODEL, Settings
+from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError
-from calm_voice.events import Command, CommandKind
+from calm_voice.events import Command
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
-from calm_voice.pipeline import TypedAnswer
-from calm_voice.ports import Sink, SpeakerPort
-from calm_voice.position import load_position
-from calm_voice.session import SessionState
+from calm_voice.runtime.ports import Sink, SpeakerPort
+from calm_voice.runtime.position import load_position
+from calm_voice.session.inputs import Input, TypedAnswer
+from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui.bridge import UiBridge
-from calm_voice.ui.model_catalog import SpeechModels
+from calm_voice.ui.model_catalog import SpeechModelCatalog
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.main import MainScreen
 from calm_voice.ui.screens.models import ModelCatalog, ModelsScreen
@@ -33,12 +31,12 @@ from calm_voice.ui.screens.typed_entry import TypedEntryScreen
 
 
 class LoopPort(Protocol):
-    """The part of calm_voice.pipeline.SessionLoop the TUI uses."""
+    """The part of calm_voice.runtime.loop.SessionLoop the TUI uses."""
 
     speaker: SpeakerPort | None
 
     def start(self) -> None: ...
-    def submit(self, event: Any) -> None: ...
+    def submit(self, event: Input) -> None: ...
     def stop(self) -> None: ...
 
 
@@ -46,20 +44,19 @@ ServicesFactory = Callable[[Settings, Sink, Guide, bool], LoopPort]
 
 
 def real_services(settings: Settings, sink: Sink, guide: Guide, voice: bool) -> LoopPort:
-    from calm_voice.pipeline import build_services
+    from calm_voice.runtime.assemble import build
 
-    return build_services(settings, sink, guide, voice=voice)
+    return build(settings, sink, guide, voice=voice)
 
 
 def model_status(settings: Settings) -> tuple[str, str]:
     """Which speech model would be used and whether it is there; reads folders, loads nothing."""
-    from calm_voice.speech.discovery import find_model
+    from calm_voice.speech.discovery import find_model, wanted_model_name
 
     try:
         return find_model(settings).name, "loading…"
     except CalmVoiceError:
-        wanted = settings.recognizer.model or os.environ.get("CALM_VOICE_MODEL") or DEFAULT_MODEL
-        return Path(wanted).name, "not installed"
+        return wanted_model_name(settings), "not installed"
 
 
 class ModelStatus(Message):
@@ -90,9 +87,9 @@ class CalmVoiceApp(App[None]):
         self.services = services
         self.voice = voice
         self.journal_factory = journal_factory or (lambda: JournalStore.from_settings(settings))
-        self.catalog = catalog if catalog is not None else SpeechModels(settings)
+        self.catalog = catalog if catalog is not None else SpeechModelCatalog(settings)
         self.loop: LoopPort | None = None
-        self.pending: list[object] = []
+        self.pending: list[Input] = []
         self.closing = threading.Event()
         self.model = ""
         self.model_state = ""
@@ -106,7 +103,7 @@ class CalmVoiceApp(App[None]):
             self.set_model_state("looking…")
         else:
             self.set_model_state("off, keys only")
-            self.main.set_listening("off")
+            self.main.set_listening(Listening.OFF)
         self.start_services()
 
     @work(thread=True, exclusive=True, group="services", exit_on_error=False)
@@ -130,8 +127,10 @@ class CalmVoiceApp(App[None]):
             self.main.set_speaker(speaker.device_name, speaker.voice_name)
         self.loop.start()
         pending, self.pending = self.pending, []
-        if not pending and speaker is not None and self.settings.speaker.read_on_start:
-            pending = [Command(CommandKind.RESUME)]
+        if not pending:  # a key pressed meanwhile goes first; otherwise start as `listen` does
+            from calm_voice.runtime.assemble import opening_commands
+
+            pending = list(opening_commands(self.settings, speaker))
         for event in pending:
             self.loop.submit(event)
 
@@ -140,7 +139,7 @@ class CalmVoiceApp(App[None]):
         self.model = message.name
         self.set_model_state(message.state)
         if message.state == "not installed":
-            self.main.set_listening("off")
+            self.main.set_listening(Listening.OFF)
 
     @on(Worker.StateChanged)
     def worker_changed(self, event: Worker.StateChanged) -> None:
@@ -152,7 +151,7 @@ class CalmVoiceApp(App[None]):
                 "Reading and listening could not start",
                 f"{error}\n\nYou can still read the guide here and move with the keys."))
 
-    def send(self, event: object) -> None:
+    def send(self, event: Command | TypedAnswer) -> None:
         """Hand a command to the loop, or keep it until the loop is ready."""
         if self.loop is None:
             self.pending.append(event)
@@ -167,7 +166,7 @@ class CalmVoiceApp(App[None]):
         """A warning after the engines were built comes from starting the voice: it is off."""
         if self.loop is not None and self.model_state == "loading…":
             self.set_model_state("not in use")
-            self.main.set_listening("off")
+            self.main.set_listening(Listening.OFF)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -8,12 +8,12 @@ from datetime import datetime
 from textual.message import Message
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui import messages as m
 
 
 class UiBridge:
-    """Implements calm_voice.ports.Sink; safe from any thread because post_message is."""
+    """Implements calm_voice.runtime.ports.Sink; safe from any thread because post_message is."""
 
     def __init__(self, post: Callable[[Message], object],
                  clock: Callable[[], datetime] = datetime.now) -> None:
@@ -38,7 +38,7 @@ class UiBridge:
     def on_level(self, dbfs: float) -> None:
         self._post(m.LevelChanged(dbfs))
 
-    def on_listening(self, status: str) -> None:
+    def on_listening(self, status: Listening) -> None:
         self._post(m.ListeningChanged(status))
 
     def on_notice(self, text: str, severity: str = "information") -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from textual.message import Message
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.state import Listening, SessionState
 
 
 class StateChanged(Message):
@@ -62,7 +62,7 @@ class LevelChanged(Message):
 
 
 class ListeningChanged(Message):
-    def __init__(self, status: str) -> None:
+    def __init__(self, status: Listening) -> None:
         super().__init__()
         self.status = status
 

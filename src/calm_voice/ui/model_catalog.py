@@ -9,8 +9,9 @@ from calm_voice.config import Settings
 from calm_voice.ui.screens.models import ModelRow
 
 
-class SpeechModels:
-    """Imports the model store on first use, so the first paint does not wait for Vosk."""
+class SpeechModelCatalog:
+    """Implements ui.screens.models.ModelCatalog over calm_voice.speech.models. Imports the
+    model store on first use, so the first paint does not wait for Vosk."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from calm_voice.session import HELP_TEXT
+from calm_voice.session.script import HELP_TEXT
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("space", "play or pause the reading"),

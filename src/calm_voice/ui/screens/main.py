@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
-from calm_voice.session import SessionState
+from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui import messages as m
 from calm_voice.ui.widgets.level_meter import LevelMeter
 from calm_voice.ui.widgets.listening import ListeningIndicator
@@ -23,14 +23,14 @@ from calm_voice.ui.widgets.status_line import StatusLine
 from calm_voice.ui.widgets.step_view import StepView
 from calm_voice.ui.widgets.transcript import Line, TranscriptPane
 
-HEARING = ("listening", "muted while speaking", "taking notes")
+HEARING = (Listening.LISTENING, Listening.COMMANDS_WHILE_SPEAKING, Listening.TAKING_NOTES)
 NARROW = 100  # columns below which the side panes shrink
 
 
 class Controller(Protocol):
     """What the screen asks of the app: hand a command on, or open another screen."""
 
-    def send(self, event: object) -> None: ...
+    def send(self, event: Command) -> None: ...
     def set_model_state(self, state: str) -> None: ...
     def voice_trouble(self) -> None: ...
 
@@ -166,7 +166,7 @@ class MainScreen(Screen[None]):
     def show_notice_text(self, text: str) -> None:
         self.query_one(NoticeBar).add(text)
 
-    def set_listening(self, status: str) -> None:
+    def set_listening(self, status: Listening) -> None:
         self.query_one(ListeningIndicator).status = status
 
     def set_speaker(self, device: str, voice: str) -> None:

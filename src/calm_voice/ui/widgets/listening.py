@@ -1,21 +1,24 @@
-"""Whether the microphone is taking commands, muted while the guide speaks, or off."""
+"""Whether the microphone is taking commands (also while the guide speaks), taking notes, or off."""
 
 from __future__ import annotations
 
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from calm_voice.session.state import Listening
+
+STARTING = "starting"
 LABELS = {
-    "listening": "● listening",
-    "muted while speaking": "◐ muted while speaking",
-    "taking notes": "✎ taking notes",
-    "off": "○ microphone off",
-    "starting": "… starting",
+    Listening.LISTENING: "● listening",
+    Listening.COMMANDS_WHILE_SPEAKING: "◐ listening for commands",
+    Listening.TAKING_NOTES: "✎ taking notes",
+    Listening.OFF: "○ microphone off",
+    STARTING: "… starting",
 }
 
 
 class ListeningIndicator(Static):
-    status: reactive[str] = reactive("starting")
+    status: reactive[str] = reactive(STARTING)
 
     def render(self) -> str:
         return LABELS.get(self.status, self.status)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from calm_voice.session import Mode
+from calm_voice.session.state import Mode
 
 MODE_WORDS = {
     Mode.IDLE: "Ready",

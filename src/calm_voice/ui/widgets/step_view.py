@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from calm_voice.guide import Guide
-from calm_voice.session import Mode, SessionState
+from calm_voice.session.state import Mode, SessionState
 
 
 def highlighted_sentence(state: SessionState) -> int | None:

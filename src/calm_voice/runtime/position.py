@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError
 from calm_voice.guide import Guide
 
@@ -27,3 +28,12 @@ def save_position(state_file: Path, guide: Guide, step_id: str) -> None:
     tmp = state_file.with_suffix(".tmp")
     tmp.write_text(json.dumps({"guide": guide.id, "step": step_id}), encoding="utf-8")
     os.replace(tmp, state_file)
+
+
+def opening_step(settings: Settings, guide: Guide, from_step: str | None = None) -> int:
+    """The step to open at: `--from` (remembered from now on), else the remembered one."""
+    if from_step:
+        index = guide.index_of(from_step)  # CalmVoiceError names the steps there are
+        save_position(settings.state_file, guide, from_step)
+        return index
+    return load_position(settings.state_file, guide)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from calm_voice.events import Command, Final, Partial
-from calm_voice.session import SessionState
+from calm_voice.session.state import Listening, ListeningMode, SessionState
 
 
 class SpeakerPort(Protocol):
@@ -53,6 +53,18 @@ class JournalPort(Protocol):
     def close_entry(self, entry_id: int) -> tuple[int, int]:
         """Close it; returns (utterances, words). An entry with no utterances is deleted."""
 
+    def close(self) -> None:
+        """Let go of the journal file; called once, when the session ends."""
+
+
+class VoiceControl(Protocol):
+    """What the loop needs from the voice input (runtime/voice_input.py)."""
+
+    def set_mode(self, mode: ListeningMode) -> None:
+        """Listen for the command grammar or for any words, from the next block on."""
+
+    def stop(self) -> None: ...
+
 
 class Sink(Protocol):
     """How the loop reports to whoever shows it (the TUI bridge or headless printing).
@@ -63,8 +75,7 @@ class Sink(Protocol):
     def on_command(self, command: Command, ignored_reason: str = "") -> None: ...
     def on_say(self, text: str) -> None: ...
     def on_level(self, dbfs: float) -> None: ...
-    def on_listening(self, status: str) -> None:
-        """"listening", "muted while speaking", "taking notes", or "off" (keyboard only)."""
+    def on_listening(self, status: Listening) -> None: ...
     def on_notice(self, text: str, severity: str = "information") -> None: ...
     def on_entry_saved(self, entry_id: int, utterances: int, words: int) -> None: ...
     def on_help(self) -> None: ...

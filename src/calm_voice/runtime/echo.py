@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from calm_voice.commands import normalise
-from calm_voice.ports import SpeakerPort
+from calm_voice.runtime.ports import SpeakerPort
 
 RATE = 16000
 FRAME = 160  # 10 ms

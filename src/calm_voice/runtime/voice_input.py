@@ -10,8 +10,9 @@ from typing import Protocol
 
 from calm_voice.audio.levels import dbfs
 from calm_voice.events import Final, Partial
-from calm_voice.pipeline import MicrophoneLost, VoiceControl, VoiceHeard
-from calm_voice.ports import Sink
+from calm_voice.runtime.ports import Sink, VoiceControl
+from calm_voice.session.inputs import MicrophoneLost, VoiceHeard
+from calm_voice.session.state import ListeningMode
 
 RATE = 16000
 BYTES_PER_SECOND = RATE * 2
@@ -23,14 +24,15 @@ LOST_AUDIO_EVERY_S = 10.0
 
 class StreamRecognizer(Protocol):
     def accept(self, pcm: bytes) -> list[Partial | Final]: ...
-    def set_mode(self, mode: str) -> None: ...
+    def set_mode(self, mode: str) -> None:
+        """"commands" or "dictation" (a ListeningMode is one)."""
 
 
 class VoiceInput(VoiceControl):
     """Owns the recogniser; only its own thread feeds it."""
 
     def __init__(self, next_block: Callable[[float], bytes | None], recognizer: StreamRecognizer,
-                 submit: Callable[[object], None], sink: Sink,
+                 submit: Callable[[VoiceHeard | MicrophoneLost], None], sink: Sink,
                  on_stop: Callable[[], None] | None = None,
                  is_alive: Callable[[], bool] | None = None,
                  clock: Callable[[], float] | None = None,
@@ -46,8 +48,8 @@ class VoiceInput(VoiceControl):
         self._next_lost_check = 0.0
         self._last_block_time = 0.0
         self._stop = threading.Event()
-        self._wanted_mode = "commands"
-        self._mode = "commands"
+        self._wanted_mode = ListeningMode.COMMANDS
+        self._mode = ListeningMode.COMMANDS
         self._ring: deque[bytes] = deque()
         self._ring_bytes = 0
         self._total_bytes = 0  # bytes heard since the start
@@ -58,7 +60,7 @@ class VoiceInput(VoiceControl):
     def start(self) -> None:
         self._thread.start()
 
-    def set_mode(self, mode: str) -> None:
+    def set_mode(self, mode: ListeningMode) -> None:
         self._wanted_mode = mode  # applied by the voice thread between blocks
 
     def stop(self) -> None:

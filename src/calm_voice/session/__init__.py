@@ -1,0 +1,1 @@
+"""The pure session: every decision the companion makes, with no threads and no I/O."""

@@ -1,0 +1,184 @@
+"""transition(state, input, context, now) -> (state, effects): every decision, in one place.
+
+Pure: no threads, no I/O, no clock of its own (`now` is given). Commands are decided in
+navigation.py, what was heard or typed in hearing.py; this module routes each input and keeps
+the bookkeeping that follows every input: how the microphone listens, the silence that ends an
+answer, whether "Saved" may be spoken, and whether a paused step's sound was replaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from calm_voice.events import Command
+from calm_voice.session import hearing, navigation
+from calm_voice.session.context import Context
+from calm_voice.session.effects import (
+    SPEECH,
+    AskPrompt,
+    CloseEntry,
+    Effect,
+    OpenEntry,
+    PlayStep,
+    SetRecognizerMode,
+    ShowListening,
+)
+from calm_voice.session.inputs import (
+    Dictated,
+    EntryOpened,
+    EntrySaved,
+    Input,
+    MicrophoneLost,
+    PromptAsked,
+    SentenceStarted,
+    SilenceTimeout,
+    SpeakerPlaying,
+    SpeechDone,
+    StepFinished,
+    TypedAnswer,
+    VoiceAttached,
+    VoiceHeard,
+)
+from calm_voice.session.navigation import Outcome
+from calm_voice.session.state import (
+    Listening,
+    ListeningMode,
+    Mode,
+    SavedNote,
+    SessionState,
+    SpeechKind,
+)
+
+
+def transition(state: SessionState, event: Input, ctx: Context, now: float = 0.0) -> Outcome:
+    """Decide what happens next. Pure: same inputs, same outputs."""
+    state, effects = _decide(state, event, ctx, now)
+    if _silent_too_long(state, ctx, now):
+        state, more = _decide(state, SilenceTimeout(), ctx, now)
+        effects += more
+    effects = _saved_note_quietly(effects)
+    state = _track_step_sound(state, effects)
+    return _listen(state, effects, now)
+
+
+def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outcome:
+    guide = ctx.guide
+    if isinstance(event, Command):
+        return navigation.on_command(state, event, guide)
+    if isinstance(event, VoiceHeard):
+        return hearing.on_heard(state, event, ctx, now)
+    if isinstance(event, TypedAnswer):
+        return hearing.typed(state, event, ctx, now)
+    if isinstance(event, Dictated):
+        return hearing.dictated(state, event)
+    if isinstance(event, SpeechDone):
+        return _speech_done(state, event, ctx)
+    if isinstance(event, SentenceStarted):
+        if event.step == state.step and state.mode in (Mode.PLAYING, Mode.PAUSED):
+            return replace(state, sentence=event.sentence), []
+        return state, []
+    if isinstance(event, StepFinished):
+        return _step_finished(state, event, ctx)
+    if isinstance(event, PromptAsked):
+        return _prompt_asked(state, event, ctx)
+    if isinstance(event, SilenceTimeout):
+        if state.mode is not Mode.REFLECTING:
+            return state, []
+        closed, effects = navigation.close_entry(state)
+        return replace(closed, mode=Mode.IDLE), effects
+    if isinstance(event, SpeakerPlaying):
+        return replace(state, speaking=event.playing), []
+    if isinstance(event, VoiceAttached):
+        # recognizer_mode None: the new voice input is told how to listen.
+        return replace(state, voice_attached=True, model_name=event.model_name,
+                       recognizer_mode=None), []
+    if isinstance(event, MicrophoneLost):
+        return replace(state, voice_attached=False, recognizer_mode=None), []
+    if isinstance(event, EntryOpened):
+        return hearing.entry_opened(state, event)
+    if isinstance(event, EntrySaved):
+        return hearing.entry_saved(state, event)
+    return state, []  # Tick: only the bookkeeping after every input
+
+
+def _speech_done(state: SessionState, done: SpeechDone, ctx: Context) -> Outcome:
+    if not done.completed:
+        return state, []
+    if done.kind is SpeechKind.STEP:
+        return _step_finished(state, StepFinished(done.step), ctx)
+    if done.kind is SpeechKind.PROMPT:
+        return _prompt_asked(state, PromptAsked(done.step, done.index), ctx)
+    if state.mode is Mode.PLAYING:  # an announcement cut into the step: read on
+        return state, [PlayStep(state.step, state.sentence)]
+    if state.mode is Mode.REFLECTING and not state.entry_open:
+        # The question was cut short by this announcement: ask it again.
+        return state, [AskPrompt(state.step, state.prompt)]
+    return state, []
+
+
+def _step_finished(state: SessionState, event: StepFinished, ctx: Context) -> Outcome:
+    if event.step != state.step or state.mode is not Mode.PLAYING:
+        return state, []
+    state = replace(state, step_done=True)
+    if state.reflect_after_step:
+        return navigation.ask(state, ctx.guide, 0)
+    return replace(state, mode=Mode.IDLE, sentence=0), []
+
+
+def _prompt_asked(state: SessionState, event: PromptAsked, ctx: Context) -> Outcome:
+    # A prompt that finished just as another was asked must not file the answer under it.
+    stale = event.step != state.step or event.prompt != state.prompt
+    if state.mode is not Mode.REFLECTING or state.entry_open or stale:
+        return state, []
+    step = ctx.guide.steps[state.step]
+    prompt = step.prompts[event.prompt]
+    opened = replace(state, entry_open=True, entry_id=None, entry_utterances=0, entry_words=0,
+                     utterance_words=())
+    return opened, [OpenEntry(step.id, prompt.id, state.model_name)]
+
+
+def _silent_too_long(state: SessionState, ctx: Context, now: float) -> bool:
+    return (state.entry_open and state.recognizer_mode is ListeningMode.DICTATION
+            and now - state.last_voice_activity > ctx.silence_timeout)
+
+
+def _saved_note_quietly(effects: list[Effect]) -> list[Effect]:
+    """"Saved, N words" is said, unless something else is about to be said: then only shown."""
+    if not any(isinstance(effect, SPEECH) for effect in effects):
+        return effects
+    return [replace(effect, note=SavedNote.SHOWN)
+            if isinstance(effect, CloseEntry) and effect.entry_id is not None else effect
+            for effect in effects]
+
+
+def _track_step_sound(state: SessionState, effects: list[Effect]) -> SessionState:
+    for effect in effects:
+        if isinstance(effect, SPEECH):
+            state = replace(state, step_replaced=not isinstance(effect, PlayStep))
+    return state
+
+
+def hearing_for(state: SessionState) -> tuple[Listening, ListeningMode | None]:
+    """What the microphone label says and how the recogniser listens. While the guide speaks,
+    commands are still listened for (so "stop" works); an open answer is taken down."""
+    if not state.voice_attached:
+        return Listening.OFF, None
+    if state.speaking:
+        return Listening.COMMANDS_WHILE_SPEAKING, ListeningMode.COMMANDS
+    if state.entry_open:
+        return Listening.TAKING_NOTES, ListeningMode.DICTATION
+    return Listening.LISTENING, ListeningMode.COMMANDS
+
+
+def _listen(state: SessionState, effects: list[Effect], now: float) -> Outcome:
+    status, mode = hearing_for(state)
+    if mode != state.recognizer_mode:
+        if mode is ListeningMode.DICTATION:  # the silence that ends an answer counts from now
+            state = replace(state, last_voice_activity=now)
+        state = replace(state, recognizer_mode=mode)
+        if mode is not None:
+            effects.append(SetRecognizerMode(mode))
+    if status != state.listening:
+        state = replace(state, listening=status)
+        effects.append(ShowListening(status))
+    return state, effects
