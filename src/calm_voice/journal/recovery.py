@@ -59,10 +59,16 @@ def owner_alive(tag: str | None) -> bool:
 
 
 def abandoned(conn: sqlite3.Connection) -> list[int]:
-    """Open entries whose process has died (a read: most starts find none and write nothing)."""
-    return [int(entry_id) for entry_id, owner in conn.execute(
-        "SELECT id, owner FROM entries WHERE closed IS NULL").fetchall()
+    """Open entries whose process has died (a read: most starts find none and write nothing).
+    Each owner is looked at once, however many entries it has open."""
+    dead = [owner for (owner,) in conn.execute(
+        "SELECT DISTINCT owner FROM entries WHERE closed IS NULL").fetchall()
         if not owner_alive(owner)]
+    found: list[int] = []
+    for owner in dead:
+        found += [int(entry_id) for (entry_id,) in conn.execute(
+            "SELECT id FROM entries WHERE closed IS NULL AND owner IS ?", (owner,))]
+    return found
 
 
 def close_abandoned(conn: sqlite3.Connection, audio_dir: Path, entry_ids: list[int]) -> int:
