@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich.markup import escape as _escape_markup
-
 _VISIBLE = {
     "\x1b": "␛",
     "\x07": "␇",
@@ -45,5 +43,8 @@ def for_terminal(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def for_markup(text: str, *, keep_newlines: bool = False) -> str:
-    """Like for_terminal, and Rich/Textual markup in the text is shown, not interpreted."""
-    return _escape_markup(for_terminal(text, keep_newlines=keep_newlines))
+    """Like for_terminal, and Textual markup in the text is shown, not interpreted.
+
+    Textual reads "\\[" as a literal bracket and every other backslash as itself, so escaping
+    each "[" is enough (textual.markup.escape doubles backslashes, which then show twice)."""
+    return for_terminal(text, keep_newlines=keep_newlines).replace("[", "\\[")

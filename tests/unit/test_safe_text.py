@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.text import Text
+from textual.content import Content
 
 from calm_voice.safe_text import for_markup, for_terminal
 
@@ -27,7 +27,7 @@ def test_newlines_kept_only_when_asked() -> None:
 
 def test_markup_is_shown_literally() -> None:
     text = "[bold red]not bold[/] [link=file:///etc]x[/link]"
-    assert Text.from_markup(for_markup(text)).plain == text
+    assert Content.from_markup(for_markup(text)).plain == text
 
 
 @given(st.text())
@@ -38,4 +38,10 @@ def test_no_control_character_survives(text: str) -> None:
 
 @given(st.text())
 def test_markup_round_trips_to_the_visible_text(text: str) -> None:
-    assert Text.from_markup(for_markup(text)).plain == for_terminal(text)
+    assert Content.from_markup(for_markup(text)).plain == for_terminal(text)
+    assert Content.from_markup(for_markup(text) + " end").plain == for_terminal(text) + " end"
+
+
+def test_backslashes_before_brackets_and_at_the_end_stay_as_typed() -> None:
+    for text in ("\\", "a\\\\", "\\[x]", "\\\\[b]x", "[\\]"):
+        assert Content.from_markup(for_markup(text)).plain == text
