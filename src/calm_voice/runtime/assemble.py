@@ -34,7 +34,7 @@ def build(settings: Settings, sink: Sink, guide: Guide, *, voice: bool = True) -
         vocabulary=load_vocabulary(settings.recognizer.language),
         settings=settings,
         start_step=load_position(settings.state_file, guide),
-        journal_factory=lambda: _open_journal(settings),
+        journal_factory=lambda: _open_journal(settings, sink),
     )
     if voice:
         threading.Thread(target=_start_voice_reporting, args=(loop, settings, sink),
@@ -54,10 +54,12 @@ def _make_speaker(settings: Settings, sink: Sink, guide: Guide) -> SpeakerPort |
         return None
 
 
-def _open_journal(settings: Settings) -> JournalPort:
+def _open_journal(settings: Settings, sink: Sink) -> JournalPort:
     from calm_voice.journal import JournalStore
 
-    return JournalStore.from_settings(settings)
+    store = JournalStore.from_settings(settings)
+    store.on_wait = lambda text: sink.on_notice(text, "information")  # a busy journal is told
+    return store
 
 
 def _start_voice_reporting(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
