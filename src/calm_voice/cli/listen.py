@@ -14,6 +14,7 @@ from calm_voice.commands import Vocabulary, load_vocabulary
 from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.pipeline import TypedAnswer, build_services
+from calm_voice.safe_text import for_terminal
 from calm_voice.session import Mode, SessionState
 
 
@@ -46,7 +47,7 @@ class PrintSink:
         if self.quit.is_set():
             return
         with self._lock:
-            self.out.write(f"{datetime.now():%H:%M:%S}  {text}\n")
+            self.out.write(f"{datetime.now():%H:%M:%S}  {for_terminal(text)}\n")
             self.out.flush()
 
     def on_state(self, state: SessionState) -> None:
