@@ -5,7 +5,10 @@ written as 48 kHz stereo 16-bit WAV (the case that cost 3.79 GB for 30 min befor
 runs in its own process; its peak resident memory (ru_maxrss from wait4) is compared with a
 same-run baseline: the same command over a 10-second file, which is the model plus the program.
 
-    python bench/recording_memory.py [--minutes 1 30 120]
+    python bench/recording_memory.py [--minutes 1 30 120] [--reader-only]
+
+--reader-only measures the file side alone (read, mix down, resample, frame levels: the part
+calm-voice owns), in a process that loads no model; the baseline is then a 10 s file too.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ import numpy as np
 import soundfile as sf
 
 RATE = 48000
+READER = ("import sys; from pathlib import Path; "
+          "from calm_voice.audio.wavfile import recognizer_blocks; "
+          "from calm_voice.journal.importer import frame_levels; "
+          "frame_levels(recognizer_blocks(Path(sys.argv[1])))")
 
 
 def korean_model() -> Path:
@@ -69,6 +76,8 @@ def peak_rss(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 30, 120])
+    parser.add_argument("--reader-only", action="store_true",
+                        help="only the file reading side, without Vosk")
     args = parser.parse_args()
     model = str(korean_model())
     print(f"# {time.strftime('%Y-%m-%d')} {platform.machine()} {os.cpu_count()} cores, "
@@ -83,6 +92,8 @@ def main() -> None:
             "transcribe": lambda wav: [*base, "transcribe", str(wav)],
             "journal add": lambda wav: [*base, "journal", "add", "--step", "reason-1", str(wav)],
         }
+        if args.reader_only:
+            commands = {"reader": lambda wav: [sys.executable, "-c", READER, str(wav)]}
         baseline_wav = folder / "baseline.wav"
         write_recording(baseline_wav, 10, clip)
         baselines = {name: peak_rss(make(baseline_wav), env)[0]
