@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from calm_voice import paths
+from calm_voice import paths, safe_yaml
 from calm_voice.errors import GuideError
 from calm_voice.events import Command, CommandKind
 
@@ -63,12 +61,16 @@ class Vocabulary:
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data, _node = safe_yaml.load_file(path)
     except FileNotFoundError as exc:
         raise GuideError(f"The command vocabulary {path} does not exist.",
                          "Reinstall calm-voice or choose a language that has one.") from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise GuideError(f"The command vocabulary {path} cannot be read ({exc}).",
+    except OSError as exc:
+        raise GuideError(f"The command vocabulary {path} cannot be read ({exc.strerror}).",
+                         "Check that it is a readable file.") from exc
+    except safe_yaml.YamlProblem as exc:
+        raise GuideError(f"The command vocabulary {path} cannot be read: "
+                         f"{safe_yaml.in_words(exc.problems)}.",
                          "Fix the file; each command needs a list of phrases.") from exc
     if not isinstance(data, dict) or not isinstance(data.get("commands"), dict):
         raise GuideError(f"The command vocabulary {path} has no 'commands' mapping.",
@@ -107,7 +109,8 @@ def load_vocabulary(language: str = "en", content_dir: Path | None = None) -> Vo
             for phrase in _phrase_list(name, heard):
                 confusions.setdefault(normalise(phrase), Command(CommandKind(name)))
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise GuideError(f"The command vocabulary {path} has a bad entry ({exc}).",
+        raise GuideError(f"The command vocabulary {path} has a bad entry "
+                         f"({safe_yaml.shown(exc)}).",
                          "Each command must be one of: "
                          + ", ".join(k.value for k in CommandKind) + ".") from exc
     return Vocabulary(language=str(data.get("language", language)), phrases=phrases,

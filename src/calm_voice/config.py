@@ -7,9 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from calm_voice import paths
+from calm_voice import paths, safe_yaml
 from calm_voice.errors import ConfigError
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
@@ -103,16 +101,18 @@ def _section(name: str, cls: type, raw: Any, source: Path) -> Any:
         raise ConfigError(f"In {source}, '{name}' should be a mapping of settings.",
                           "Fix or delete the file to use the defaults.")
     known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(safe_yaml.shown(key) for key in set(raw) - known)
     if unknown:
         raise ConfigError(
-            f"In {source}, '{name}' has unknown setting(s): {', '.join(unknown)}.",
+            f"In {source}, '{name}' has unknown setting(s): "
+            f"{', '.join(safe_yaml.capped(unknown))}.",
             f"Known settings are: {', '.join(sorted(known))}.",
         )
     for f in dataclasses.fields(cls):
         if f.name in raw and not _fits(raw[f.name], str(f.type)):
             raise ConfigError(
-                f"In {source}, '{name}.{f.name}' is {raw[f.name]!r}, which is not "
+                f"In {source}, '{name}.{f.name}' is {safe_yaml.shown(repr(raw[f.name]))}, "
+                "which is not "
                 f"{_KIND_WORDS.get(str(f.type), str(f.type))}.",
                 "Fix the value or delete the line to use the default.",
             )
@@ -173,18 +173,23 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
                           "Check the path given to --config, or leave it out to use the defaults.")
     if source.exists():
         try:
-            loaded = yaml.safe_load(source.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"The settings file {source} cannot be read ({exc}).",
+            loaded, _node = safe_yaml.load_file(source)
+        except OSError as exc:
+            raise ConfigError(f"The settings file {source} cannot be read ({exc.strerror}).",
+                              "Check that it is a readable file, or delete it.") from exc
+        except safe_yaml.YamlProblem as exc:
+            raise ConfigError(f"The settings file {source} cannot be read: "
+                              f"{safe_yaml.in_words(exc.problems)}.",
                               "Fix or delete the file to use the defaults.") from exc
         if loaded is not None and not isinstance(loaded, dict):
             raise ConfigError(f"The settings file {source} is not a mapping of settings.",
                               "Fix or delete the file to use the defaults.")
         raw = loaded or {}
-    unknown = sorted(str(key) for key in set(raw) - set(_SECTIONS) - {"guide"})
+    unknown = sorted(safe_yaml.shown(key) for key in set(raw) - set(_SECTIONS) - {"guide"})
     if unknown:
         raise ConfigError(
-            f"The settings file {source} has unknown section(s): {', '.join(unknown)}.",
+            f"The settings file {source} has unknown section(s): "
+            f"{', '.join(safe_yaml.capped(unknown))}.",
             f"Known sections are: {', '.join([*_SECTIONS, 'guide'])}.",
         )
     top: dict[str, Any] = {

@@ -7,13 +7,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
+from calm_voice import safe_yaml
 from calm_voice.errors import GuideError, UnknownStepError
+
+MAX_SCHEMA_ERRORS = 1000
+"""Schema problems looked for at most; a file with more is reported as having at least this."""
+MAX_MESSAGE_CHARS = 200
+"""A schema message quotes the value it is about; a huge value is cut here."""
 
 
 @dataclass(frozen=True)
@@ -125,38 +132,45 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "maxLength":
         return f"is {len(value)} characters long; at most {expected} are allowed"
     if error.validator == "type":
-        return f"should be {_TYPE_NAMES.get(str(expected), expected)}, not {value!r}"
+        return (f"should be {_TYPE_NAMES.get(str(expected), expected)}, "
+                f"not {safe_yaml.shown(repr(value))}")
     if error.validator == "pattern" and expected.startswith("^[a-z0-9]"):
-        return f"{value!r} should use only lower-case letters, digits and dashes"
+        return (f"{safe_yaml.shown(repr(value))} should use only lower-case letters, digits "
+                "and dashes")
     if error.validator == "pattern" and expected == "^[a-z]{2,3}$":
-        return f"{value!r} should be a language code like 'en'"
+        return f"{safe_yaml.shown(repr(value))} should be a language code like 'en'"
     return error.message
 
 
 def check_guide(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     """Parse and validate; returns the data and every problem as 'file:line: field: message'."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data, node = safe_yaml.load_file(path)
     except FileNotFoundError:
         return None, [f"{path}: the guide file does not exist"]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}: the guide file cannot be read ({exc})"]
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        return None, [f"{path}:{line}: (yaml): not valid YAML ({getattr(exc, 'problem', exc)})"]
+    except OSError as exc:
+        return None, [f"{path}: the guide file cannot be read ({exc.strerror})"]
+    except safe_yaml.YamlProblem as exc:
+        return None, [_yaml_problem(path, problem) for problem in exc.problems]
     if node is None or not isinstance(data, dict):
         return None, [f"{path}:1: (top level): the guide must be a mapping with parts and steps"]
     found: set[tuple[int, str, str]] = set()
     validator = jsonschema.Draft202012Validator(_schema())
-    for error in validator.iter_errors(data):
+    for error in islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS):
         where = list(error.absolute_path)
         found.add((_line_of(node, iter(where)), _field_name(where), _describe(error)))
     found.update(_duplicate_ids(node, data))
-    return data, [f"{path}:{line}: {field}: {message}" for line, field, message in sorted(found)]
+    problems = [f"{path}:{line}: {field}: {safe_yaml.shown(message, MAX_MESSAGE_CHARS)}"
+                for line, field, message in sorted(found)]
+    return data, problems
+
+
+def _yaml_problem(path: Path, problem: str) -> str:
+    """'3: what' from the YAML reader as 'file:3: (yaml): what'."""
+    line, _, what = problem.partition(": ")
+    if not line.isdigit():
+        return f"{path}: (yaml): {problem}"
+    return f"{path}:{line}: (yaml): {what}"
 
 
 def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -189,10 +203,9 @@ def _duplicate_ids(node: yaml.Node, data: dict[str, Any]) -> list[tuple[int, str
 def load_guide(path: Path) -> Guide:
     data, problems = check_guide(path)
     if problems or data is None:
-        shown = "\n  ".join(problems[:10])
-        more = f"\n  …and {len(problems) - 10} more" if len(problems) > 10 else ""
+        shown = "\n  ".join(safe_yaml.capped(problems))
         raise GuideError(
-            f"The guide file has problems:\n  {shown}{more}\n",
+            f"The guide file has problems:\n  {shown}\n",
             f"Fix them, or check it with: calm-voice content check {path}",
         )
     return Guide(

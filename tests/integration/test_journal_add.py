@@ -66,7 +66,7 @@ def test_silence_noise_and_non_wav_files_add_nothing(tmp_path: Path,
         assert result.returncode == 2
         assert f"No speech was recognised in {path}" in result.stderr
     result = journal_add(korean_model_path, "--step", "reason-1", str(text))
-    assert result.returncode == 2 and "is not a WAV recording" in result.stderr
+    assert result.returncode == 2 and "is not a recording calm-voice can read" in result.stderr
     result = journal_add(korean_model_path, "--step", "reason-99", str(silence))
     assert result.returncode == 2 and "no step called 'reason-99'" in result.stderr
     result = journal_add(korean_model_path, "--step", "reason-1", "--prompt", "nope", str(silence))

@@ -112,7 +112,7 @@ def test_a_file_that_is_not_audio(tmp_path: Path, korean_model_path: Path) -> No
     text = tmp_path / "notes.wav"
     text.write_text("these are words, not sound\n")
     err = failure(run("transcribe", str(text), "--model", str(korean_model_path)))
-    assert "is not a WAV recording" in err and "sox" in err
+    assert "is not a recording calm-voice can read" in err and "sox" in err
     err = failure(run("transcribe", str(tmp_path / "missing.wav"), "--model",
                       str(korean_model_path)))
     assert "There is no file" in err

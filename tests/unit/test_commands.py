@@ -206,7 +206,7 @@ def write_vocabulary(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("commands: {next: [next}\n", "cannot be read"),
+        ("commands: {next: [next}\n", "not valid YAML"),
         ("language: xx\n", "has no 'commands' mapping"),
         ("- next\n- back\n", "has no 'commands' mapping"),
         ("", "has no 'commands' mapping"),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from calm_voice.cli.journal_import import RATE, cut, lively_frames, spoken_finals
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calm_voice.audio.wavfile import write_wav
+from calm_voice.cli.journal_import import RATE, cut, frame_levels, lively_frames, spoken_finals
 from calm_voice.events import Final, Word
 
 
@@ -37,9 +42,19 @@ def test_only_utterances_over_speech_like_sound_are_kept() -> None:
     assert spoken_finals([Final("  ", (), 0.2, 1.8)], lively) == []
 
 
-def test_cut_keeps_a_margin_but_not_before_the_file_starts() -> None:
-    audio = np.arange(2 * RATE, dtype=np.int16)
+def test_cut_keeps_a_margin_but_not_before_the_file_starts(tmp_path: Path) -> None:
+    audio = tmp_path / "ramp.wav"
+    write_wav(audio, np.arange(2 * RATE, dtype=np.int16), RATE)
     pcm, start = cut(audio, final(0.05, 1.0))
     assert start == 0.0 and len(pcm) == int(1.15 * RATE) * 2
     pcm, start = cut(audio, final(1.0, 1.5))
     assert start == 0.85 and np.frombuffer(pcm, np.int16)[0] == int(0.85 * RATE)
+
+
+@given(st.lists(st.integers(1, 3000), min_size=1, max_size=20))
+@settings(max_examples=50, deadline=None)
+def test_levels_do_not_depend_on_how_the_audio_is_cut(sizes: list[int]) -> None:
+    audio = bursts(1.0)[: sum(sizes)]
+    edges = np.cumsum([0, *sizes])
+    blocks = [audio[a:b] for a, b in zip(edges[:-1], edges[1:], strict=False)]
+    assert np.allclose(frame_levels(blocks), frame_levels([audio]))

@@ -79,9 +79,9 @@ def test_write_then_read_round_trips(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("make", "says"), [
-    (lambda p: p.write_text("hello, I am a text file\n" * 10), "not a WAV recording"),
-    (lambda p: p.write_bytes(b""), "not a WAV recording"),
-    (lambda p: p.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt "), "not a WAV recording"),
+    (lambda p: p.write_text("hello, I am a text file\n" * 10), "calm-voice can read"),
+    (lambda p: p.write_bytes(b""), "calm-voice can read"),
+    (lambda p: p.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt "), "calm-voice can read"),
     (lambda p: p.mkdir(), "it is a folder"),
 ])
 def test_a_file_that_is_not_audio_is_explained(tmp_path: Path, make: object, says: str) -> None:
@@ -97,12 +97,12 @@ def test_a_missing_file_is_explained(tmp_path: Path) -> None:
         read_wav(tmp_path / "nope.wav")
 
 
-def test_a_compressed_wav_is_explained(tmp_path: Path) -> None:
+def test_a_wav_with_an_unknown_codec_is_explained(tmp_path: Path) -> None:
     header = bytearray(open_template(tmp_path))
-    header[20:22] = (6).to_bytes(2, "little")  # format 6: A-law, not PCM
-    path = tmp_path / "alaw.wav"
+    header[20:22] = (0x7777).to_bytes(2, "little")  # a codec id no library knows
+    path = tmp_path / "odd.wav"
     path.write_bytes(bytes(header))
-    with pytest.raises(AudioFileError, match="not a WAV recording"):
+    with pytest.raises(AudioFileError, match="not a recording calm-voice can read"):
         read_wav(path)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from calm_voice import __version__
 from calm_voice.config import Settings, load_settings
 from calm_voice.errors import CalmVoiceError
+from calm_voice.safe_text import for_terminal
 
 # Each module adds its sub-command(s) through register(subparsers).
 SUBCOMMAND_MODULES = ("app", "listen", "say", "content", "diagnostics", "models", "transcribe",
@@ -51,7 +52,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def fail(error: CalmVoiceError) -> int:
-    print(str(error), file=sys.stderr)
+    print(for_terminal(str(error), keep_newlines=True), file=sys.stderr)
     return 2
 
 

@@ -8,6 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from calm_voice.guide import check_guide
+from calm_voice.safe_text import for_terminal
+from calm_voice.safe_yaml import capped
+
+MAX_LISTED = 50
+"""Problems printed one per line; the rest are counted."""
 
 
 def register(sub: Any) -> None:
@@ -21,11 +26,11 @@ def register(sub: Any) -> None:
 def run_check(args: argparse.Namespace) -> int:
     data, problems = check_guide(args.file)
     if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) found in {args.file}.", file=sys.stderr)
+        for problem in capped(problems, MAX_LISTED):
+            print(for_terminal(problem), file=sys.stderr)
+        print(for_terminal(f"{len(problems)} problem(s) found in {args.file}."), file=sys.stderr)
         return 1
     assert data is not None
     steps = sum(len(part["steps"]) for part in data["parts"])
-    print(f"{args.file}: OK — {len(data['parts'])} parts, {steps} steps.")
+    print(for_terminal(f"{args.file}: OK — {len(data['parts'])} parts, {steps} steps."))
     return 0

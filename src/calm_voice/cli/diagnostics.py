@@ -12,6 +12,7 @@ from calm_voice import paths
 from calm_voice.cli import settings_from
 from calm_voice.config import Settings
 from calm_voice.errors import AudioDeviceError, CalmVoiceError
+from calm_voice.safe_text import for_terminal
 
 # (module to import, distribution name for its version)
 PACKAGES = (("textual", "textual"), ("vosk", "vosk"), ("pyttsx3", "pyttsx3"),
@@ -49,7 +50,7 @@ def run_devices(args: argparse.Namespace) -> int:
     print("Sound devices (* marks a default; use the number or part of the name with "
           "--input-device / --output-device):")
     for device in devices:
-        print(device.describe())
+        print(for_terminal(device.describe()))
     return 0
 
 
@@ -147,7 +148,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     for make in checks:
         check = make()
         failed = failed or check.status == "FAIL"
-        print(check.line(), flush=True)
+        print(for_terminal(check.line()), flush=True)
     if failed:
         print("Some things calm-voice needs are missing; fix the FAIL lines above.")
         return 1

@@ -6,6 +6,7 @@ audio that rises and falls the way speech does; a file with none is refused, sto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -28,14 +29,28 @@ MARGIN = 0.15
 """Seconds of audio kept either side of an utterance's words."""
 
 
+def frame_levels(blocks: Iterable[np.ndarray], rate: int = RATE) -> np.ndarray:
+    """Level (dB) of each 20 ms frame, computed block by block so long files stay small."""
+    size = max(1, int(rate * FRAME_SECONDS))
+    levels: list[np.ndarray] = []
+    carry = np.zeros(0, dtype=np.float64)
+    for block in blocks:
+        samples = np.concatenate([carry, np.asarray(block, dtype=np.float64)])
+        count = len(samples) // size
+        frames = samples[: count * size].reshape(count, size)
+        levels.append(10 * np.log10(np.mean(frames**2, axis=1) + 1.0))
+        carry = samples[count * size:]
+    return np.concatenate(levels) if levels else np.zeros(0)
+
+
 def lively_frames(pcm: np.ndarray, rate: int = RATE) -> np.ndarray:
     """One flag per 20 ms frame: does it rise well above the recording's quiet level?"""
-    size = max(1, int(rate * FRAME_SECONDS))
-    count = len(pcm) // size
-    if count == 0:
+    return lively_levels(frame_levels([pcm], rate))
+
+
+def lively_levels(level: np.ndarray) -> np.ndarray:
+    if level.size == 0:
         return np.zeros(0, dtype=bool)
-    frames = pcm[: count * size].astype(np.float64).reshape(count, size)
-    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1.0)
     floor = float(np.percentile(level, 10))
     return np.asarray((level > floor + LIVELY_DB) & (level > MIN_LEVEL_DB), dtype=bool)
 
@@ -51,11 +66,12 @@ def spoken_finals(finals: list[Final], lively: np.ndarray) -> list[Final]:
     return kept
 
 
-def cut(pcm: np.ndarray, final: Final) -> tuple[bytes, float]:
+def cut(path: Path, final: Final) -> tuple[bytes, float]:
     """The utterance's audio with a margin either side, and where it starts in the file."""
+    from calm_voice.audio.wavfile import read_span
+
     start = max(0.0, final.start - MARGIN)
-    first, last = int(start * RATE), int((final.end + MARGIN) * RATE)
-    return pcm[first:last].astype(np.int16).tobytes(), start
+    return read_span(path, start, final.end + MARGIN).tobytes(), start
 
 
 def add_recording(settings: Settings, wav_path: Path, step_id: str,
@@ -68,14 +84,13 @@ def add_recording(settings: Settings, wav_path: Path, step_id: str,
         raise JournalError(f"Step {step.id} has no prompt called '{prompt_id}'.",
                            f"Its prompts are: {', '.join(known) or '(none)'}.")
     prompt = prompt_id or (known[0] if known else "")
-    from calm_voice.audio.wavfile import read_for_recognizer
+    from calm_voice.audio.wavfile import recognizer_blocks
 
-    pcm = np.frombuffer(read_for_recognizer(wav_path), dtype=np.int16)
-    lively = lively_frames(pcm)
+    lively = lively_levels(frame_levels(recognizer_blocks(wav_path)))  # streamed: flat memory
     finals: list[Final] = []
     model_name = ""
     if int(lively.sum()) >= MIN_LIVELY_FRAMES:  # no need to load a model to hear silence
-        found, heard = recognise(settings, pcm)
+        found, heard = recognise(settings, wav_path)
         model_name, finals = found, spoken_finals(heard, lively)
     if not finals:
         raise AudioFileError(
@@ -88,7 +103,7 @@ def add_recording(settings: Settings, wav_path: Path, step_id: str,
                                  model_name)
         try:
             for final in finals:
-                audio, start = cut(pcm, final)
+                audio, start = cut(wav_path, final)
                 store.add_utterance(entry, final, audio, RATE, audio_start=start)
         except BaseException:
             with suppress(CalmVoiceError):  # keep what was saved; the first error is the one
@@ -98,12 +113,15 @@ def add_recording(settings: Settings, wav_path: Path, step_id: str,
     return entry, utterances, words
 
 
-def recognise(settings: Settings, pcm: np.ndarray) -> tuple[str, list[Final]]:
-    """The model's name and every utterance it heard in 16 kHz mono samples."""
+def recognise(settings: Settings, wav_path: Path) -> tuple[str, list[Final]]:
+    """The model's name and every utterance it heard in the recording, read block by block."""
+    from calm_voice.audio.wavfile import recognizer_blocks
     from calm_voice.speech.discovery import find_model
-    from calm_voice.speech.recognizer import load_model, transcribe_pcm
+    from calm_voice.speech.recognizer import load_model
+    from calm_voice.speech.transcribe_stream import transcribe_blocks
 
     found = find_model(settings)
     model = load_model(found.path)
-    heard = [event for event in transcribe_pcm(pcm.tobytes(), model) if isinstance(event, Final)]
+    heard = [event for event in transcribe_blocks(recognizer_blocks(wav_path), model)
+             if isinstance(event, Final)]
     return found.name, heard

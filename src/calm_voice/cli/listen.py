@@ -15,6 +15,7 @@ from calm_voice.events import Command, CommandKind, Final, Partial
 from calm_voice.guide import Guide, load_guide
 from calm_voice.runtime.assemble import build, opening_commands
 from calm_voice.runtime.position import opening_step
+from calm_voice.safe_text import for_terminal
 from calm_voice.session.inputs import TypedAnswer
 from calm_voice.session.state import Listening, Mode, SessionState
 
@@ -48,7 +49,7 @@ class PrintSink:
         if self.quit.is_set():
             return
         with self._lock:
-            self.out.write(f"{datetime.now():%H:%M:%S}  {text}\n")
+            self.out.write(f"{datetime.now():%H:%M:%S}  {for_terminal(text)}\n")
             self.out.flush()
 
     def on_state(self, state: SessionState) -> None:

@@ -9,7 +9,9 @@ from typing import Any, TextIO
 
 from calm_voice.cli import settings_from
 from calm_voice.errors import ModelError
+from calm_voice.safe_text import for_terminal
 from calm_voice.speech import models
+from calm_voice.speech.model_archive import check_model_name
 from calm_voice.speech.model_fetch import megabytes
 
 
@@ -41,8 +43,9 @@ def run_list(args: argparse.Namespace) -> int:
     for row in rows:
         state = "in use" if row.active else ("installed" if row.installed else "-")
         mark = "*" if row.active else " "
-        print(f"{mark} {row.name:<{width}}  {row.language:<8}  {row.size_text:>9}  {state}")
-    print(f"\nModels folder: {settings.models_dir}")
+        print(for_terminal(f"{mark} {row.name:<{width}}  {row.language:<8}  "
+                           f"{row.size_text:>9}  {state}"))
+    print(for_terminal(f"\nModels folder: {settings.models_dir}", keep_newlines=True))
     if not any(row.installed for row in rows):
         print(f"To speak to calm-voice, get a model with: {models.discovery.GET_DEFAULT}")
     return 0
@@ -61,8 +64,13 @@ class ProgressBar:
         if done < total and now - self._last < 0.1:
             return
         self._last = now
-        fraction = done / total if total else 0.0
-        filled = int(self.width * min(fraction, 1.0))
+        if total <= 0:  # the size is not known: show what has arrived
+            self.stream.write(f"\r{self.name} {megabytes(done)}")
+            self.stream.flush()
+            self._shown = True
+            return
+        fraction = min(done / total, 1.0)
+        filled = int(self.width * fraction)
         bar = "#" * filled + "-" * (self.width - filled)
         self.stream.write(f"\r{self.name} [{bar}] {fraction:4.0%} "
                           f"{megabytes(done)} of {megabytes(total)}")
@@ -78,14 +86,16 @@ class ProgressBar:
 
 def run_download(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    check_model_name(args.name)
     if models.is_installed(args.name, settings.models_dir):
         print(f"{args.name} is already installed in {settings.models_dir / args.name}.")
         return 0
     print(f"Downloading {args.name} into {settings.models_dir} …", file=sys.stderr)
-    bar = ProgressBar(args.name)
+    bar = ProgressBar(args.name)  # a checked name: nothing to clean
     try:
-        target = models.download_model(args.name, settings.models_dir, bar,
-                                       notice=lambda text: print(text, file=sys.stderr))
+        target = models.download_model(
+            args.name, settings.models_dir, bar,
+            notice=lambda text: print(for_terminal(text), file=sys.stderr))
     finally:
         bar.finish()
     print(f"{args.name} is ready in {target}.")
@@ -97,7 +107,7 @@ def run_verify(args: argparse.Namespace) -> int:
     verdicts = models.verify(settings, args.name)
     for verdict in verdicts:
         if verdict.problems:
-            print(f"{verdict.name}: damaged — {'; '.join(verdict.problems)}.")
+            print(for_terminal(f"{verdict.name}: damaged — {'; '.join(verdict.problems)}."))
         elif verdict.checked:
             print(f"{verdict.name}: OK (every file matches its checksum)")
         else:

@@ -17,6 +17,7 @@ from calm_voice.cli import settings_from
 from calm_voice.config import Settings
 from calm_voice.errors import AudioFileError, CalmVoiceError
 from calm_voice.guide import load_guide
+from calm_voice.safe_text import for_terminal
 from calm_voice.session.script import step_script
 from calm_voice.speech.synth import RATE, Synthesizer
 
@@ -88,7 +89,7 @@ def play(sentences: Sequence[str], settings: Settings, language: str) -> bool:
         finished.set()
 
     def on_sentence(index: int) -> None:
-        print(sentences[index], flush=True)
+        print(for_terminal(sentences[index]), flush=True)
 
     try:
         speaker.speak("say", sentences, on_sentence=on_sentence, on_done=on_done)
@@ -104,7 +105,7 @@ def run_say(args: argparse.Namespace) -> int:
     sentences, language = _script(args, settings)
     if args.out is not None:
         seconds = write_wav(args.out, sentences, settings, language)
-        print(f"Wrote {seconds:.1f} s of speech to {args.out}")
+        print(for_terminal(f"Wrote {seconds:.1f} s of speech to {args.out}"))
         return 0
     completed = play(sentences, settings, language)
     if not completed:

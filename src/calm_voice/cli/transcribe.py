@@ -1,4 +1,4 @@
-"""`calm-voice transcribe FILE`: what the recogniser hears in a WAV file, as text or JSON lines."""
+"""`calm-voice transcribe FILE`: what the recogniser hears in a recording, as text or JSON lines."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from calm_voice.audio.wavfile import ACCEPTED
 from calm_voice.cli import settings_from
 from calm_voice.commands import load_vocabulary
 from calm_voice.config import apply_overrides
 from calm_voice.events import Final, Partial
+from calm_voice.safe_text import for_terminal
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "transcribe", help="print what the speech model hears in a WAV file",
-        description="Runs the speech recogniser over a WAV file (any rate, any number of "
-                    "channels) and prints each utterance; with --json, every partial and final "
-                    "result as one JSON object per line.")
-    parser.add_argument("file", type=Path, help="a WAV file")
+        "transcribe", help="print what the speech model hears in a recording",
+        description=f"Runs the speech recogniser over a recording ({ACCEPTED}) and prints "
+                    "each utterance; with --json, every partial and final result as one JSON "
+                    "object per line. Long recordings are read in blocks, so memory stays flat.")
+    parser.add_argument("file", type=Path, help="a recording: WAV, FLAC, Ogg or MP3")
     parser.add_argument("--model", dest="transcribe_model", metavar="M",
                         help="model name under models/, or a folder path")
     parser.add_argument("--grammar", choices=["commands"],
@@ -39,14 +41,15 @@ def event_json(event: Partial | Final) -> str:
 
 
 def run_transcribe(args: argparse.Namespace) -> int:
-    from calm_voice.audio.wavfile import read_for_recognizer
+    from calm_voice.audio.wavfile import describe, recognizer_blocks
     from calm_voice.speech.discovery import find_model
     from calm_voice.speech.endpoint import model_view
-    from calm_voice.speech.recognizer import load_model, transcribe_pcm
+    from calm_voice.speech.recognizer import load_model
+    from calm_voice.speech.transcribe_stream import transcribe_blocks
 
     settings = apply_overrides(settings_from(args), recognizer__model=args.transcribe_model,
                                recognizer__language=args.language)
-    pcm = read_for_recognizer(args.file)  # a bad file fails before the slow model load
+    describe(args.file)  # a bad file fails before the slow model load
     grammar = (load_vocabulary(settings.recognizer.language).grammar()
                if args.grammar == "commands" else None)
     found = find_model(settings)
@@ -54,9 +57,9 @@ def run_transcribe(args: argparse.Namespace) -> int:
                       settings.recognizer.endpoint_silence,
                       settings.recognizer.endpoint_silence_long)
     model = load_model(view)
-    for event in transcribe_pcm(pcm, model, grammar):
+    for event in transcribe_blocks(recognizer_blocks(args.file), model, grammar):
         if args.json:
             print(event_json(event), flush=True)
         elif isinstance(event, Final):
-            print(event.text, flush=True)
+            print(for_terminal(event.text), flush=True)
     return 0

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from calm_voice import safe_yaml
 from calm_voice.errors import DownloadError, ModelError
-from calm_voice.speech.model_fetch import file_md5
+from calm_voice.speech.model_fetch import SPARE_BYTES, file_md5, megabytes
 from calm_voice.speech.recognizer import check_model_dir
 
 MANIFEST = ".calm-voice.json"
+MAX_FILES = 10_000
+"""Vosk models hold a few dozen files."""
+MAX_UNPACKED_BYTES = 4_000_000_000
+"""The largest Vosk model unpacks to ~3 GB."""
+RATIO_LIMIT = 10
+"""Speech models barely compress; an archive unpacking to 10x its size is a zip bomb."""
+
+
+MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+"""One path component: letters, digits, dot, dash, underscore; never '..' or a separator."""
+
+
+def check_model_name(name: str) -> str:
+    """The name, if it is safe to use as one folder under the models folder."""
+    if not MODEL_NAME.fullmatch(name) or ".." in name:
+        raise ModelError(f"'{safe_yaml.shown(name)}' is not a model name calm-voice can use.",
+                         "Model names are one word of letters, digits, '.', '-' and '_' "
+                         "(see: calm-voice models list).")
+    return name
 
 
 def _member_path(name: str) -> PurePosixPath | None:
@@ -26,24 +48,75 @@ def _member_path(name: str) -> PurePosixPath | None:
     return path
 
 
+def unpack_limit(archive: Path) -> int:
+    """Bytes an archive may unpack to: 10x its size or MAX_UNPACKED_BYTES, whichever is less."""
+    return min(RATIO_LIMIT * archive.stat().st_size, MAX_UNPACKED_BYTES)
+
+
+def _refuse(what: str, why: str, fix: str = "Do not use this file; download the model from the "
+            "official catalog.") -> DownloadError:
+    return DownloadError(f"The download of {what} {why}, so nothing was installed.", fix)
+
+
+def _check_members(zipped: zipfile.ZipFile, target: Path, what: str, limit: int) -> None:
+    """Every entry stays inside `target`; the count and the declared total fit the caps."""
+    members = zipped.infolist()
+    if len(members) > MAX_FILES:
+        raise _refuse(what, f"holds {len(members):,} files (at most {MAX_FILES:,} are allowed)")
+    root = target.resolve()
+    for member in members:
+        rel = _member_path(member.filename)
+        is_link = stat.S_ISLNK(member.external_attr >> 16)
+        if rel is None or is_link or not (root / rel).resolve().is_relative_to(root):
+            raise _refuse(what, "holds a file that would be written outside its folder "
+                          f"({safe_yaml.shown(member.filename)})")
+    declared = sum(member.file_size for member in members)
+    if declared > limit:
+        raise _refuse(what, f"would unpack to {megabytes(declared)}, more than the "
+                      f"{megabytes(limit)} allowed for an archive of its size")
+    free = shutil.disk_usage(target).free
+    if declared + SPARE_BYTES > free:
+        raise DownloadError(f"There is not enough free disk space to unpack {what}: it needs "
+                            f"{megabytes(declared)} in {target.parent}. Nothing was kept.",
+                            "Free up that much space, or set CALM_VOICE_MODELS to a folder on "
+                            "a larger disk.")
+
+
 def safe_extract(archive: Path, target: Path, what: str) -> None:
-    """Unzip into `target`, refusing the whole archive if any entry would land outside it."""
+    """Unzip into `target`; refused whole if an entry would land outside it or the caps are passed.
+
+    Bytes are counted as they are written, so an entry that lies about its size still stops
+    at the cap.
+    """
+    limit = unpack_limit(archive)
     try:
         with zipfile.ZipFile(archive) as zipped:
-            members = zipped.infolist()
-            root = target.resolve()
-            for member in members:
+            _check_members(zipped, target, what, limit)
+            written = 0
+            for member in zipped.infolist():
                 rel = _member_path(member.filename)
-                is_link = stat.S_ISLNK(member.external_attr >> 16)
-                if rel is None or is_link or not (root / rel).resolve().is_relative_to(root):
-                    raise DownloadError(
-                        f"The download of {what} holds a file that would be written outside "
-                        f"its folder ({member.filename}), so nothing was installed.",
-                        "Do not use this file; download the model from the official catalog.")
-            zipped.extractall(target)
-    except zipfile.BadZipFile as exc:
-        raise DownloadError(f"The download of {what} is not a readable zip file ({exc}).",
+                assert rel is not None  # checked above
+                path = target / rel
+                if member.is_dir():
+                    path.mkdir(parents=True, exist_ok=True)
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with zipped.open(member) as source, path.open("wb") as out:
+                    while block := source.read(1 << 20):
+                        written += len(block)
+                        if written > limit:
+                            raise _refuse(what, f"unpacks to more than {megabytes(limit)}")
+                        out.write(block)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise DownloadError(f"The download of {what} is not a readable zip file "
+                            f"({safe_yaml.shown(exc)}).",
                             "Try again; the file was damaged on the way.") from exc
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DownloadError(f"The disk filled up while unpacking {what}. Nothing was kept.",
+                                "Free up space, or set CALM_VOICE_MODELS to a folder on a "
+                                "larger disk.") from exc
+        raise
 
 
 def _model_root(unpacked: Path) -> Path:
@@ -66,6 +139,7 @@ def file_hashes(folder: Path) -> dict[str, list[object]]:
 def install(archive: Path, name: str, models_dir: Path, work_dir: Path,
             source: dict[str, object]) -> Path:
     """Unpack `archive` as models_dir/name; on any failure nothing new is left in models_dir."""
+    check_model_name(name)
     work_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="unpack-", dir=work_dir))
     try:

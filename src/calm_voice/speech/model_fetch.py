@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import http.client
 import json
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -15,8 +17,15 @@ from typing import Any
 from calm_voice.errors import DownloadError
 
 Progress = Callable[[int, int], None]
+"""(bytes so far, bytes expected); expected is 0 when the size is not known."""
 CHUNK = 64 * 1024
 USER_AGENT = "calm-voice (model download)"
+MAX_CATALOG_BYTES = 5_000_000
+"""The official catalog is ~30 kB; anything this big is not a catalog."""
+MAX_DOWNLOAD_BYTES = 4_000_000_000
+"""Where a download of unknown size stops; the largest Vosk model is ~2.7 GB."""
+SPARE_BYTES = 50_000_000
+"""Room left free on the disk after a download, so the machine keeps working."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,8 @@ def file_md5(path: Path) -> str:
 
 def _interrupted(what: str, done: int, total: int, why: object) -> DownloadError:
     return DownloadError(
-        f"The download of {what} stopped after {megabytes(done)} of {megabytes(total)} ({why}).",
+        f"The download of {what} stopped after {megabytes(done)}"
+        f"{f' of {megabytes(total)}' if total else ''} ({why}).",
         "What was fetched is kept: run the same command again to continue where it stopped.")
 
 
@@ -65,15 +75,20 @@ def _open(url: str, offset: int, timeout: float) -> http.client.HTTPResponse:
     return response
 
 
-def fetch_bytes(url: str, timeout: float = 30.0) -> bytes:
-    """A small file (the catalog) in one go."""
+def fetch_bytes(url: str, timeout: float = 30.0, limit: int = MAX_CATALOG_BYTES) -> bytes:
+    """A small file (the catalog) in one go; more than `limit` bytes is refused."""
     try:
         with _open(url, 0, timeout) as response:
-            return response.read()
+            data = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
         raise _unreachable(url, f"the server answered {exc.code} {exc.reason}") from exc
     except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         raise _unreachable(url, getattr(exc, "reason", exc)) from exc
+    if len(data) > limit:
+        raise DownloadError(f"The file at {url} is larger than {megabytes(limit)}, so it is not "
+                            "a model list.",
+                            "Check the catalog address (CALM_VOICE_MODEL_CATALOG).")
+    return data
 
 
 def _remember(meta: Path, expected: Expected) -> bool:
@@ -90,24 +105,46 @@ def fetch_resumable(what: str, expected: Expected, partial: Path,
                     progress: Progress | None = None, timeout: float = 30.0) -> None:
     """Fetch expected.url into `partial`, continuing a previous partial file; then verify it.
 
-    A failed transfer keeps the partial file (resume next time); a finished file with the wrong
-    size or md5 is deleted, since resuming it could never fix it.
+    The transfer stops at the catalog's size (MAX_DOWNLOAD_BYTES when it gives none). A failed
+    transfer keeps the partial file (resume next time); a full disk or a finished file with the
+    wrong size or checksum deletes it, since resuming could never fix it.
     """
     meta = partial.with_suffix(".json")
     if not _remember(meta, expected):
         partial.unlink(missing_ok=True)
     offset = partial.stat().st_size if partial.exists() else 0
-    if offset > expected.size:
+    if offset > _limit(expected):
         partial.unlink()
         offset = 0
-    if offset < expected.size:
+    if offset < _limit(expected) or not expected.size:
+        _check_room(what, partial, _limit(expected) - offset)
         _transfer(what, expected, partial, offset, progress, timeout)
     _verify(what, expected, partial)
+
+
+def _limit(expected: Expected) -> int:
+    return expected.size if expected.size > 0 else MAX_DOWNLOAD_BYTES
+
+
+def _check_room(what: str, partial: Path, needed: int) -> None:
+    """Refuse before fetching when the disk cannot hold the rest of the file."""
+    free = shutil.disk_usage(partial.parent).free
+    if free < needed + SPARE_BYTES:
+        _discard(partial)
+        raise _disk_full(what, partial, needed)
+
+
+def _disk_full(what: str, partial: Path, needed: int) -> DownloadError:
+    return DownloadError(
+        f"There is not enough free disk space for {what}: it needs about {megabytes(needed)} "
+        f"in {partial.parent}. Nothing was kept.",
+        "Free up that much space, or set CALM_VOICE_MODELS to a folder on a larger disk.")
 
 
 def _transfer(what: str, expected: Expected, partial: Path, offset: int,
               progress: Progress | None, timeout: float) -> None:
     done = offset
+    limit = _limit(expected)
     try:
         response = _open(expected.url, offset, timeout)
     except urllib.error.HTTPError as exc:
@@ -124,23 +161,32 @@ def _transfer(what: str, expected: Expected, partial: Path, offset: int,
             with partial.open(mode) as out:
                 if progress is not None:
                     progress(done, expected.size)
-                while True:
-                    block = response.read(CHUNK)
+                while done < limit:
+                    block = response.read(min(CHUNK, limit - done))
                     if not block:
                         break
                     out.write(block)
                     done += len(block)
                     if progress is not None:
                         progress(done, expected.size)
-        except (OSError, http.client.HTTPException) as exc:
-            if isinstance(exc, OSError) and exc.filename is not None:
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                _discard(partial)
+                raise _disk_full(what, partial, limit) from exc
+            if exc.filename is not None:
                 raise DownloadError(f"calm-voice could not save the download to {partial} "
                                     f"({exc.strerror}).",
-                                    "Check the free disk space and the folder's permissions."
-                                    ) from exc
+                                    "Check the folder's permissions.") from exc
             raise _interrupted(what, done, expected.size, _reason(exc)) from exc
-    if done < expected.size:
+        except http.client.HTTPException as exc:
+            raise _interrupted(what, done, expected.size, _reason(exc)) from exc
+    if expected.size and done < expected.size:
         raise _interrupted(what, done, expected.size, "the connection closed early")
+    if not expected.size and done >= limit:
+        _discard(partial)
+        raise DownloadError(f"The download of {what} went past {megabytes(limit)} without "
+                            "ending, so it was stopped and deleted.",
+                            "The server is not sending a model; use the official catalog.")
 
 
 def _reason(exc: BaseException) -> str:
@@ -156,7 +202,7 @@ def _discard(partial: Path) -> None:
 
 def _verify(what: str, expected: Expected, partial: Path) -> None:
     size = partial.stat().st_size
-    if size != expected.size:
+    if expected.size and size != expected.size:
         _discard(partial)
         raise DownloadError(
             f"The download of {what} is {size:,} bytes, not the {expected.size:,} the catalog "

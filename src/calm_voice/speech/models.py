@@ -17,14 +17,22 @@ from typing import Any
 
 from calm_voice.config import DEFAULT_MODEL, Settings
 from calm_voice.errors import DownloadError, ModelError
+from calm_voice.safe_yaml import shown
 from calm_voice.speech import discovery
-from calm_voice.speech.model_archive import MANIFEST, install, verify_files
+from calm_voice.speech.model_archive import (
+    MANIFEST,
+    MODEL_NAME,
+    check_model_name,
+    install,
+    verify_files,
+)
 from calm_voice.speech.model_fetch import Expected, Progress, fetch_bytes, fetch_resumable
 
 OFFICIAL_CATALOG = "https://alphacephei.com/vosk/models/model-list.json"
 CATALOG_ENV = "CALM_VOICE_MODEL_CATALOG"
 CATALOG_CACHE = ".catalog.json"
 WORK_DIR = ".partial"  # partial downloads and unpacking; hidden from discovery
+_FIELD_CHARS = 40  # language and size labels are a few characters; the rest is cut
 
 
 @dataclass(frozen=True)
@@ -63,16 +71,20 @@ def parse_catalog(data: bytes, source: str) -> list[CatalogEntry]:
     try:
         raw = json.loads(data.decode("utf-8"))
         entries = [CatalogEntry(
-            name=str(item["name"]), language=str(item.get("lang", "")),
+            name=str(item["name"]), language=str(item.get("lang", ""))[:_FIELD_CHARS],
             size=int(item["size"]), url=str(item["url"]), md5=str(item.get("md5", "")),
-            size_text=str(item.get("size_text", "")),
-            language_text=str(item.get("lang_text", "")),
+            size_text=str(item.get("size_text", ""))[:_FIELD_CHARS],
+            language_text=str(item.get("lang_text", ""))[:_FIELD_CHARS],
             obsolete=str(item.get("obsolete", "false")).lower() == "true",
         ) for item in raw]
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        raise DownloadError(f"The model list from {source} cannot be read ({exc}).",
-                            "Try again later.") from exc
-    return entries
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError,
+            RecursionError) as exc:
+        raise DownloadError(f"The model list from {source} cannot be read "
+                            f"({shown(exc)}).", "Try again later.") from exc
+    # An entry whose name is not one safe folder name, or whose size is negative, is skipped:
+    # it could never be installed safely, and the rest of the catalog is still usable.
+    return [entry for entry in entries if MODEL_NAME.fullmatch(entry.name)
+            and ".." not in entry.name and entry.size >= 0]
 
 
 def saved_catalog(models_dir: Path) -> list[CatalogEntry]:
@@ -104,7 +116,7 @@ def lookup(entries: list[CatalogEntry], name: str) -> CatalogEntry:
     names = [e.name for e in entries]
     close = difflib.get_close_matches(name, names, n=3)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise ModelError(f"The model catalog has no model called '{name}'.{hint}",
+    raise ModelError(f"The model catalog has no model called '{shown(name)}'.{hint}",
                      "See the names with: calm-voice models list")
 
 
@@ -213,6 +225,7 @@ def download_model(name: str, models_dir: Path, progress: Progress | None = None
     The zip is kept in models_dir/.partial/ until it is whole, so an interrupted download
     resumes; nothing appears in models_dir until the model is unpacked and checked.
     """
+    check_model_name(name)
     work = models_dir / WORK_DIR
     try:
         models_dir.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import queue
 import sys
-import tempfile
 import threading
 import time
 import wave
@@ -23,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from calm_voice.errors import SpeechEngineError
+from calm_voice.speech import tts_temp
+from calm_voice.speech.chunks import split_for_speech
 
 RATE = 22050
 """espeak-ng's output rate through pyttsx3."""
@@ -189,7 +190,7 @@ class Synthesizer:
         self._order = itertools.count()
         self._stop = threading.Event()
         self._ready: Future[None] = Future()
-        self._tmp = tempfile.TemporaryDirectory(prefix="calm-voice-tts-")
+        self._tmp = tts_temp.make_folder()
         self._files = itertools.count()
         self._thread = threading.Thread(target=self._run, name="calm-voice-synth", daemon=True)
         self._thread.start()
@@ -318,7 +319,12 @@ class Synthesizer:
                 tts.setProperty("volume", max(0.0, min(1.0, params.volume)))
                 wait_idle()
                 _applied[0] = params
-            return self._render_file(tts, text, finished, errors)
+            # espeak takes one bounded piece at a time; the caller still sees one sentence.
+            pieces = [piece.strip() for piece in split_for_speech(text)]
+            spoken = [piece for piece in pieces if any(char.isalnum() for char in piece)]
+            parts = [self._render_file(tts, piece, finished, errors)
+                     for piece in (spoken or [text])]
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _render_file(self, tts: Any, text: str, finished: threading.Event,
                      errors: list[BaseException]) -> np.ndarray:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +29,7 @@ from calm_voice.journal.export import write_private
 from calm_voice.journal.player import ClipPlayer
 from calm_voice.journal.records import Clip, EntryDetail, short_time
 from calm_voice.paths import ensure_private_dir
+from calm_voice.safe_text import for_markup, for_terminal
 from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, EditUtteranceDialog
 from calm_voice.ui.widgets.journal_transcript import JournalTranscript
 
@@ -118,7 +120,7 @@ class JournalScreen(Screen[None]):
         yield Footer()
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[str | Text]:
         return self.query_one("#journal-list", DataTable)
 
     @property
@@ -173,8 +175,9 @@ class JournalScreen(Screen[None]):
         self.loading = False
         first_page = self.loaded == 0
         for row in message.rows:
-            self.table.add_row(short_time(row.created), self._titles.get(row.step, row.step),
-                               row.said, key=str(row.entry_id))
+            self.table.add_row(short_time(row.created),  # Text: shown as is, never as markup
+                               Text(for_terminal(self._titles.get(row.step, row.step))),
+                               Text(for_terminal(row.said)), key=str(row.entry_id))
         self.loaded += len(message.rows)
         self.total = message.total
         self.show_status()
@@ -186,7 +189,7 @@ class JournalScreen(Screen[None]):
         what = f"“{self.query_text}”: {self.total} found" if self.query_text else (
             f"{self.total} entr{'y' if self.total == 1 else 'ies'}, "
             f"{'by step' if self.by_step else 'newest first'}")
-        self.query_one("#journal-status", Static).update(f"{what}  {extra}".rstrip())
+        self.query_one("#journal-status", Static).update(for_markup(f"{what}  {extra}".rstrip()))
 
     @on(DataTable.RowHighlighted, "#journal-list")
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -363,5 +366,5 @@ class JournalScreen(Screen[None]):
 
     @on(Done)
     def tell(self, message: Done) -> None:
-        self.notify(message.text, severity=message.severity,
+        self.notify(for_markup(message.text), severity=message.severity,
                     timeout=8 if message.severity == "error" else 4)

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
+from calm_voice.safe_text import for_markup
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui import messages as m
 from calm_voice.ui.widgets.level_meter import LevelMeter
@@ -61,7 +62,7 @@ class MainScreen(Screen[None]):
         self.controller = controller
 
     def compose(self) -> ComposeResult:
-        yield Static(self.guide.title, id="title-bar")
+        yield Static(for_markup(self.guide.title), id="title-bar")
         yield NoticeBar(id="notices")
         with Horizontal(id="body"):
             with VerticalScroll(id="outline-pane"):
@@ -145,7 +146,7 @@ class MainScreen(Screen[None]):
             self.query_one(NoticeBar).add(message.text)
             self.controller.voice_trouble()
         else:
-            self.app.notify(message.text, timeout=6)
+            self.app.notify(for_markup(message.text), timeout=6)
 
     @on(m.EntrySaved)
     def show_saved(self, message: m.EntrySaved) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, ProgressBar, Static
 
 from calm_voice.errors import CalmVoiceError
+from calm_voice.safe_text import for_markup, for_terminal
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,11 @@ class ModelsScreen(ModalScreen[bool]):
         table.clear()
         for row in self.rows:
             here = "in use" if row.active else ("yes" if row.installed else "—")
-            table.add_row(row.name, row.language, row.size, here, key=row.name)
+            table.add_row(Text(for_terminal(row.name)), Text(for_terminal(row.language)),
+                          Text(for_terminal(row.size)), here, key=row.name)
 
     def say(self, text: str) -> None:
-        self.query_one("#models-status", Static).update(text)
+        self.query_one("#models-status", Static).update(for_markup(text))
 
     def action_download(self) -> None:
         table = self.query_one(DataTable)

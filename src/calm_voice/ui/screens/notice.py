@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from calm_voice.safe_text import for_markup
+
 
 class NoticeScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close")]
@@ -19,8 +21,8 @@ class NoticeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-dialog", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.text, id="notice-text")
+            yield Static(for_markup(self.title_text), classes="dialog-title")
+            yield Static(for_markup(self.text, keep_newlines=True), id="notice-text")
             yield Button("OK", id="notice-ok", variant="primary")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

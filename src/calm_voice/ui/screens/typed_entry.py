@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from calm_voice.safe_text import for_markup
+
 DISCARD_HINT = "Press Enter to save it, or Escape again to let it go."
 HINT = "Press Enter to save it to your journal, or Escape to go back."
 
@@ -26,7 +28,7 @@ class TypedEntryScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="typed-dialog", classes="dialog"):
             yield Static("Your answer", classes="dialog-title")
-            yield Static(self.prompt, id="typed-prompt")
+            yield Static(for_markup(self.prompt), id="typed-prompt")
             yield Input(placeholder="Type here…", id="typed-input")
             yield Static(HINT, id="typed-hint", classes="dialog-hint")
 

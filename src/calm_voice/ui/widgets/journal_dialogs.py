@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from calm_voice.safe_text import for_markup
+
 
 class EditUtteranceDialog(ModalScreen[str | None]):
     """Returns the corrected text, or None if the person changed their mind."""
@@ -31,7 +33,7 @@ class EditUtteranceDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label("Correct what was written. Enter saves, Escape leaves it as it was.")
             if self._heard != self._text:
-                yield Label(f"First heard as: {self._heard}", id="edit-heard")
+                yield Label(f"First heard as: {for_markup(self._heard)}", id="edit-heard")
             yield Input(value=self._text, id="edit-text")
 
     def on_mount(self) -> None:
@@ -64,7 +66,8 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Delete {self._description} and its recording? This cannot be undone.")
+            yield Label(f"Delete {for_markup(self._description)} and its recording? This cannot "
+                        "be undone.")
             with Horizontal():
                 yield Button("Keep it (n)", id="keep", variant="primary")
                 yield Button("Delete (y)", id="delete", variant="error")

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from calm_voice.guide import Guide
 from calm_voice.journal.records import EntryDetail, is_low_confidence, local_time, short_time
+from calm_voice.safe_text import for_terminal
 
 LOW_STYLE = "dim underline"
 CURSOR_STYLE = "reverse"
@@ -82,9 +83,9 @@ class JournalTranscript(Static, can_focus=True):
         prompt = self.guide.prompt(entry.prompt)
         step_title = next((s.title for s in self.guide.steps if s.id == entry.step), entry.step)
         out = Text()
-        out.append(f"{short_time(entry.created)}  ·  {step_title}\n", style="bold")
+        out.append(f"{short_time(entry.created)}  ·  {for_terminal(step_title)}\n", style="bold")
         if prompt is not None:
-            out.append(f"{prompt.text}\n", style="italic")
+            out.append(f"{for_terminal(prompt.text)}\n", style="italic")
         out.append("\n")
         if not entry.utterances:
             out.append("(nothing was said)", style="dim")
@@ -94,16 +95,16 @@ class JournalTranscript(Static, can_focus=True):
             wall = local_time(utterance.created).strftime("%H:%M:%S")
             out.append(f"{wall}  +{_clock(utterance.start - first)}  ", style="dim")
             if utterance.original_text is not None:
-                out.append(utterance.text)
+                out.append(for_terminal(utterance.text))
                 out.append("  (corrected)\n", style="italic dim")
                 out.append("          heard: ", style="dim")
             for w, word in enumerate(utterance.words):
                 style = LOW_STYLE if is_low_confidence(word) else ""
                 if selected == (u, w):
                     style = f"{style} {CURSOR_STYLE}".strip()
-                out.append(word.word, style=style)
+                out.append(for_terminal(word.word), style=style)
                 out.append(" ")
             if not utterance.words:
-                out.append(utterance.heard_text)
+                out.append(for_terminal(utterance.heard_text))
             out.append("\n")
         return out

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from calm_voice.safe_text import for_terminal
+
 SHOWN = 3
 
 
@@ -22,4 +24,4 @@ class NoticeBar(Static):
         self.display = bool(notices)
 
     def render(self) -> Text:
-        return Text("\n").join(Text(f"• {notice}") for notice in self.notices)
+        return Text("\n").join(Text(f"• {for_terminal(notice)}") for notice in self.notices)

@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from calm_voice.guide import Guide
+from calm_voice.safe_text import for_terminal
 
 
 class GuideOutline(Static):
@@ -27,10 +28,10 @@ class GuideOutline(Static):
         for part in self.guide.parts:
             if lines:
                 lines.append(Text(""))
-            lines.append(Text(part.title, style=part_style))
+            lines.append(Text(for_terminal(part.title), style=part_style))
             for step in part.steps:
                 here = number == self.current
-                label = f"{'▶' if here else ' '} {number + 1:>2}. {step.title}"
+                label = f"{'▶' if here else ' '} {number + 1:>2}. {for_terminal(step.title)}"
                 lines.append(Text(label, style=current_style if here else ""))
                 number += 1
         return Text("\n").join(lines)

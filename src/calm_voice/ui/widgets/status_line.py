@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from calm_voice.safe_text import for_markup
 from calm_voice.session.state import Mode
 
 MODE_WORDS = {
@@ -30,4 +31,4 @@ class StatusLine(Static):
             f"model: {self.model}, {self.model_state}" if self.model
             else f"model: {self.model_state}",
         ]
-        return "  ·  ".join(parts)
+        return for_markup("  ·  ".join(parts))

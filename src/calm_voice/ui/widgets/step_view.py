@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from calm_voice.guide import Guide
+from calm_voice.safe_text import for_terminal
 from calm_voice.session.state import Mode, SessionState
 
 
@@ -37,19 +38,21 @@ class StepView(Static):
         step = self.guide.steps[state.step]
         part = self.guide.part_of(step)
         text = Text()
-        text.append(f"{part.title} · step {state.step + 1} of {len(self.guide.steps)}\n",
+        text.append(f"{for_terminal(part.title)} · step {state.step + 1} of "
+                    f"{len(self.guide.steps)}\n",
                     style=style("step--where"))
-        text.append(f"{step.title}\n\n", style=style("step--title"))
+        text.append(f"{for_terminal(step.title)}\n\n", style=style("step--title"))
         marked = highlighted_sentence(state)
         for index, sentence in enumerate(step.sentences):
             if index:
                 text.append(" ")
-            text.append(sentence, style=style("step--reading") if index == marked else "")
+            reading = style("step--reading") if index == marked else ""
+            text.append(for_terminal(sentence), style=reading)
         text.append("\n\nQuestions for you\n", style=style("step--heading"))
         asking = state.prompt if state.mode is Mode.REFLECTING else None
         for index, prompt in enumerate(step.prompts):
             asked = index == asking % len(step.prompts) if asking is not None else False
-            text.append(f"{'▸' if asked else '•'} {prompt.text}\n",
+            text.append(f"{'▸' if asked else '•'} {for_terminal(prompt.text)}\n",
                         style=style("step--asked") if asked else style("step--prompt"))
         text.rstrip()
         return text

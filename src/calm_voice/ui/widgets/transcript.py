@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from calm_voice.safe_text import for_terminal
+
 KEEP = 200  # lines kept on screen; the journal keeps everything that matters
 
 
@@ -43,11 +45,11 @@ class TranscriptPane(Static):
         rows: list[Text] = []
         for line in self.lines:
             row = Text(f"{line.at:%H:%M:%S} ", style=style("transcript--time"))
-            row.append(line.text, style=style(f"transcript--{line.kind}"))
+            row.append(for_terminal(line.text), style=style(f"transcript--{line.kind}"))
             rows.append(row)
         if self.partial is not None:
             at, words = self.partial
             row = Text(f"{at:%H:%M:%S} ", style=style("transcript--time"))
-            row.append(f"{words} …", style=style("transcript--partial"))
+            row.append(f"{for_terminal(words)} …", style=style("transcript--partial"))
             rows.append(row)
         return Text("\n").join(rows)
