@@ -16,14 +16,12 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from calm_voice.audio.formats import ACCEPTED
 from calm_voice.errors import AudioFileError
 
 RECOGNIZER_RATE = 16000
 BLOCK_SECONDS = 2.0
 """Audio read, mixed down and resampled at a time: memory stays flat whatever the length."""
-ACCEPTED = ("WAV (8, 16, 24 or 32-bit integer, or float; any rate; any number of channels), "
-            "FLAC, Ogg Vorbis/Opus and MP3")
-"""What the help text promises; tests read every one of these."""
 _MAX_CHANNELS = 64
 
 

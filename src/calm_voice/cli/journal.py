@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from calm_voice.audio.formats import ACCEPTED
 from calm_voice.cli import settings_from
 from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError, JournalError
@@ -50,10 +51,11 @@ def register(sub: Any) -> None:
     delete.add_argument("--yes", action="store_true", help="do not ask to confirm")
     delete.set_defaults(func=run_delete)
 
-    add = actions.add_parser("add", help="transcribe a recording (WAV) into a new entry")
+    add = actions.add_parser("add", help="transcribe a recording into a new entry",
+                             description=f"Accepted recordings: {ACCEPTED}.")
     add.add_argument("--step", required=True, help="the step id the entry belongs to")
     add.add_argument("--prompt", help="the prompt id (default: the step's first prompt)")
-    add.add_argument("file", type=Path, help="a WAV recording of you speaking")
+    add.add_argument("file", type=Path, help="a recording of you speaking")
     add.set_defaults(func=run_add)
 
     check = actions.add_parser("check", help="check the journal file, its search index and "

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from calm_voice.audio.wavfile import ACCEPTED
+from calm_voice.audio.formats import ACCEPTED
 from calm_voice.cli import settings_from
 from calm_voice.commands import load_vocabulary
 from calm_voice.config import apply_overrides
