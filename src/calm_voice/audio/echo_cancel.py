@@ -60,10 +60,12 @@ def _frames(samples: np.ndarray, count: int) -> np.ndarray:
     return np.fft.rfft(padded[index] * np.hanning(FFT), axis=1)
 
 
-def cancel(mic: np.ndarray, reference: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
+def cancel(mic: np.ndarray, reference: np.ndarray, offset: int,
+           bands: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-frame, per-band spectra of the microphone and of what is left after cancelling.
 
-    `reference` is aligned so that reference[offset] is the sound heard at mic[0].
+    `reference` is aligned so that reference[offset] is the sound heard at mic[0]. `bands`
+    (a mask over the FFT bins) limits the work to the bands that will be looked at.
     """
     mic = mic.astype(np.float64)
     count = max(1, (mic.size - FFT) // HOP + 1)
@@ -74,6 +76,8 @@ def cancel(mic: np.ndarray, reference: np.ndarray, offset: int) -> tuple[np.ndar
     spread = count + history
     x = _frames(ref, spread)  # (spread, bands)
     y = _frames(mic, count)  # (count, bands)
+    if bands is not None:
+        x, y = x[:, bands], y[:, bands]
     # Row m of the design: reference frames m .. m + history, newest (latest sound) last.
     taps = np.stack([x[j:j + count] for j in range(TAPS)], axis=-1)  # (count, bands, TAPS)
     a = np.transpose(taps, (1, 0, 2))  # (bands, count, TAPS)
@@ -123,11 +127,10 @@ def judge(mic: np.ndarray, reference: np.ndarray) -> Verdict:
     if mic.size < FFT * 2 or reference.size < mic.size or not np.any(reference):
         return Verdict(0.0, 0.0)
     offset = find_delay(mic.astype(np.float64), reference.astype(np.float64))
-    y, residual = cancel(mic, reference, offset)
     freqs = np.fft.rfftfreq(FFT, 1 / RATE)
-    band = (freqs >= BAND[0]) & (freqs <= BAND[1])
-    heard = (np.abs(y[:, band]) ** 2).sum(axis=1)
-    left = (np.abs(residual[:, band]) ** 2).sum(axis=1)
+    y, residual = cancel(mic, reference, offset, (freqs >= BAND[0]) & (freqs <= BAND[1]))
+    heard = (np.abs(y) ** 2).sum(axis=1)
+    left = (np.abs(residual) ** 2).sum(axis=1)
     width = min(WINDOW_FRAMES, heard.size)
     kernel = np.ones(width)
     heard_w = np.convolve(heard, kernel, "valid")
