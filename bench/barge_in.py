@@ -51,6 +51,7 @@ class Bench:
         self.mic.wait_ready()
         self.words = {w: espeak(w, folder / f"{w}.wav") for w in ("다음", "멈춰")}
         self.step = 1
+        self.misses = 0
 
     def quiet(self) -> None:
         self.speaker.wait_quiet(self.speaker.mark(), 0.6, timeout=60)
@@ -83,12 +84,38 @@ class Bench:
         else:
             ended = time.monotonic()
             self.run.type("next" if forward else "previous")
-        self.step += 1 if forward else -1
-        self.run.wait_for(f"reading: step {self.step}", after=line)
+        want = self.step + (1 if forward else -1)
+        try:
+            seen = self.run.wait_for_any([f"reading: step {want}", "command: ", "ignored: "],
+                                         timeout=15, after=line)
+            obeyed = f"reading: step {want}" in self.run.lines[seen] or "command: next" in \
+                self.run.lines[seen] or "command: previous" in self.run.lines[seen]
+            if obeyed:
+                self.run.wait_for(f"reading: step {want}", timeout=15, after=line)
+        except AssertionError:
+            obeyed = False
+        if not obeyed:  # misheard or not heard: put the session back at a known place
+            self.misses += 1
+            self.reset()
+            return float("nan")
+        self.step = want
         self.speaker.wait_loud(mark, 0.05)
         span = self.speaker.loud_times(mark)
         assert span is not None
         return span[0] - ended
+
+    def reset(self) -> None:
+        """Stop whatever runs and go back to step 1, quietly."""
+        self.run.type("stop")  # prints nothing if nothing was running
+        self.quiet()
+        places = [line for line in self.run.lines if "step 1," in line or "step 2," in line]
+        if places and "step 2," in places[-1]:
+            line = len(self.run.lines)
+            self.run.type("previous")
+            self.run.wait_for("reading: step 1", timeout=30, after=line)
+            self.run.type("stop")
+            self.run.wait_for("ready at step 1", timeout=30, after=line)
+        self.step = 1
 
     def stop(self, by_voice: bool) -> float:
         """Stop while the first step of the English guide (long sentences) is read; seconds
@@ -105,7 +132,12 @@ class Bench:
         else:
             ended = time.monotonic()
             self.run.type("stop")
-        self.run.wait_for("command: stop", after=line)
+        try:
+            self.run.wait_for("command: stop", timeout=15, after=line)
+        except AssertionError:
+            self.misses += 1
+            self.reset()
+            return float("nan")
         self.speaker.wait_quiet(mark, 0.6)
         span = self.speaker.loud_times(mark)
         assert span is not None
@@ -117,8 +149,9 @@ class Bench:
 
 
 def stats(values: list[float]) -> str:
-    p50, p95 = np.percentile(np.array(values) * 1000, [50, 95])
-    return f"p50 {p50:4.0f} ms, p95 {p95:4.0f} ms (n={len(values)})"
+    heard = np.array([v for v in values if v == v]) * 1000
+    p50, p95 = np.percentile(heard, [50, 95]) if heard.size else (float("nan"),) * 2
+    return f"p50 {p50:4.0f} ms, p95 {p95:4.0f} ms (obeyed {heard.size} of {len(values)})"
 
 
 def main() -> None:
@@ -156,10 +189,9 @@ def main() -> None:
             pulse.stop()
     for name, values in results.items():
         print(f"{name:14} {stats(values)}")
-    voice_next, key_next = (np.percentile(results[k], 95) for k in ("next by voice",
-                                                                    "next by key"))
-    voice_stop, key_stop = (np.percentile(results[k], 95) for k in ("stop by voice",
-                                                                    "stop by key"))
+    voice_next, key_next, voice_stop, key_stop = (
+        np.nanpercentile(results[k], 95) for k in ("next by voice", "next by key",
+                                                   "stop by voice", "stop by key"))
     print(f"barge-in latency over {args.trials} trials: next p95 {voice_next * 1000:.0f} ms "
           f"(key {key_next * 1000:.0f} ms), stop p95 {voice_stop * 1000:.0f} ms "
           f"(key {key_stop * 1000:.0f} ms)")

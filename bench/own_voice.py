@@ -67,7 +67,7 @@ DECIDERS: dict[str, Decider] = {
     "significant correlation": lambda mic, ref: (echo_likeness(mic, ref) >= SAME_SHAPE
                                                  and echo_significance(mic, ref) >= SIGNIFICANT),
     "echo canceller residual": lambda mic, ref: not echo_cancel.judge(mic, ref).person,
-    "canceller, -5 dB": lambda mic, ref: echo_cancel.judge(mic, ref).residual_db <= -5.0,
+    "canceller, -8 dB": lambda mic, ref: echo_cancel.judge(mic, ref).residual_db <= -8.0,
     "canceller, -12 dB": lambda mic, ref: echo_cancel.judge(mic, ref).residual_db <= -12.0,
 }
 

@@ -26,7 +26,7 @@ PRE_FRAMES = 2  # reference frames after the aligned one, for a delay estimate a
 WINDOW_FRAMES = 12  # ~200 ms (hop 16 ms): about one short word
 BAND = (150.0, 4000.0)  # Hz: where speech, and the guide's voice, have their energy
 QUIET_DB = 10.0  # windows this far below the loudest one are not judged
-PERSON_DB = -8.0
+PERSON_DB = -5.0
 """A window whose residual is within this of the microphone's own level holds a person."""
 
 
