@@ -42,9 +42,10 @@ def korean() -> tuple[Any, tuple[str, ...]]:
 
 
 def espeak_words(words: list[str], folder: Path) -> Path:
-    """The words with 1.5 s pauses, one 16 kHz WAV file."""
+    """The words with 1.5 s pauses, one 16 kHz WAV file. It starts with 1 s of silence: Vosk
+    may drop a first word that comes too soon after the stream starts."""
     silence = np.zeros(int(1.5 * RATE), dtype=np.int16)
-    parts = [silence[: RATE // 2]]
+    parts = [silence[:RATE]]
     for i, word in enumerate(words):
         wav = folder / f"w{i}.wav"
         subprocess.run(["espeak-ng", "-v", "ko", "-w", str(wav), word], check=True,
