@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import python_cmd
 from tests.integration.test_speaker_synth import NO_ESPEAK
-from tests.support.pulse import PulseServer
+from tests.support.pulse import PulseServer, start_pulse
 
 NO_SOUND_SERVER = {"PULSE_SERVER": "unix:/nonexistent/calm-voice-test"}
 SUBJECTS = ("python package textual", "python package vosk", "python package pyttsx3",
@@ -71,25 +71,27 @@ def test_doctor_all_ok(pulse: PulseServer, korean_model_path: Path) -> None:
 
 
 @pytest.mark.audio
-def test_doctor_finds_the_sound_servers_echo_canceller(pulse: PulseServer,
+def test_doctor_finds_the_sound_servers_echo_canceller(tmp_path: Path,
                                                        korean_model_path: Path) -> None:
-    module = pulse.pactl("load-module", "module-echo-cancel", "aec_method=webrtc",
-                         "source_master=calm_mic.monitor", "sink_master=calm_speaker",
-                         "source_name=calm_echo_cancel", "sink_name=calm_echo_cancel_sink").strip()
+    """On a server of its own: an echo canceller loaded and unloaded on the shared one leaves
+    its microphone deaf for the tests after it."""
+    server = start_pulse(tmp_path / "pulse")
     try:
-        line = lines_by_subject(run("--model", str(korean_model_path), "doctor").stdout)[
-            "echo cancellation"]
+        server.pactl("load-module", "module-echo-cancel", "aec_method=webrtc",
+                     "source_master=calm_mic.monitor", "sink_master=calm_speaker",
+                     "source_name=calm_echo_cancel", "sink_name=calm_echo_cancel_sink")
+
+        def doctor_says() -> str:
+            result = run("--model", str(korean_model_path), "doctor", env=server.env)
+            return lines_by_subject(result.stdout)["echo cancellation"]
+
+        line = doctor_says()
         assert line.startswith("TIP") and "pactl set-default-source calm_echo_cancel" in line
-        old = pulse.pactl("get-default-source").strip()
-        pulse.pactl("set-default-source", "calm_echo_cancel")
-        try:
-            line = lines_by_subject(run("--model", str(korean_model_path), "doctor").stdout)[
-                "echo cancellation"]
-            assert line.startswith("OK") and "calm_echo_cancel" in line, line
-        finally:
-            pulse.pactl("set-default-source", old)
+        server.pactl("set-default-source", "calm_echo_cancel")
+        line = doctor_says()
+        assert line.startswith("OK") and "calm_echo_cancel" in line, line
     finally:
-        pulse.pactl("unload-module", module)
+        server.stop()
 
 
 def test_doctor_without_devices_or_model_says_what_to_do(tmp_path: Path) -> None:
