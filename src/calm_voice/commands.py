@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,17 @@ UNKNOWN_WORD = "[unk]"
 DICTATION_CONTROLS = frozenset({
     CommandKind.FINISH_ENTRY, CommandKind.SCRATCH_THAT, CommandKind.NEXT, CommandKind.STOP,
 })
+
+
+def can_grow(phrases: Iterable[str], text: str) -> bool:
+    """Whether a longer phrase starts with these words: "go to reason" may still become "go to
+    reason three", "stop" cannot become anything else."""
+    said = normalise(text).split()
+    if not said:
+        return True
+    count = len(said)
+    return any(len(words) > count and words[:count] == said
+               for words in (normalise(p).split() for p in phrases))
 
 
 def normalise(text: str) -> str:
@@ -37,6 +49,13 @@ class Vocabulary:
     def grammar(self) -> list[str]:
         """Phrases for Vosk grammar mode; `[unk]` soaks up everything else."""
         return [*sorted(self.phrases), UNKNOWN_WORD]
+
+    def can_grow(self, text: str) -> bool:
+        """Whether a longer grammar phrase that means something else starts with `text`:
+        "go to reason" can still become "go to reason three"; "stop" can become "stop
+        talking", but that is the same command, so "stop" is already certain."""
+        said = self.phrases.get(normalise(text))
+        return can_grow([p for p, command in self.phrases.items() if command != said], text)
 
     def match(self, text: str, *, strict: bool = True) -> Command | None:
         """The command for a whole utterance, or None.

@@ -53,6 +53,12 @@ class RecognizerSettings:
     """Seconds of trailing silence that end a longer utterance."""
     reject_own_voice: bool = True
     """Ignore a command heard while the guide is saying those same words."""
+    command_hold: float = 0.2
+    """Seconds a heard command that nothing longer starts with must stay unchanged before it
+    is acted on, without waiting for the endpoint (0 turns this off)."""
+    command_endpoint: float = 0.35
+    """Seconds a heard command that could still grow ("go to reason …") must stay unchanged
+    before it is acted on (0: wait for the endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "speaker.sentence_pause": (0.0, 3.0),
     "recognizer.endpoint_silence": (0.1, 5.0),
     "recognizer.endpoint_silence_long": (0.1, 10.0),
+    "recognizer.command_hold": (0.0, 2.0),
+    "recognizer.command_endpoint": (0.0, 2.0),
     "journal.silence_timeout": (5.0, 3600.0),
 }
 

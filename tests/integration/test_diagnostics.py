@@ -10,13 +10,13 @@ import pytest
 
 from tests.conftest import python_cmd
 from tests.integration.test_speaker_synth import NO_ESPEAK
-from tests.support.pulse import PulseServer
+from tests.support.pulse import PulseServer, start_pulse
 
 NO_SOUND_SERVER = {"PULSE_SERVER": "unix:/nonexistent/calm-voice-test"}
 SUBJECTS = ("python package textual", "python package vosk", "python package pyttsx3",
             "python package sounddevice", "python package PyYAML", "python package platformdirs",
             "espeak-ng", "speaker (PortAudio output)", "microphone (PortAudio input)",
-            "speech model", "data folder")
+            "speech model", "data folder", "echo cancellation")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -60,11 +60,38 @@ def test_doctor_all_ok(pulse: PulseServer, korean_model_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     found = lines_by_subject(result.stdout)
     assert set(found) == set(SUBJECTS), result.stdout
-    assert all(line.startswith("OK") for line in found.values()), result.stdout
+    assert all(line.startswith("OK") for subject, line in found.items()
+               if subject != "echo cancellation"), result.stdout
+    assert found["echo cancellation"].startswith("TIP")  # the private server has none
+    assert "module-echo-cancel aec_method=webrtc" in found["echo cancellation"]
     assert "gmw/en-us" in found["espeak-ng"]
     assert "voices" in found["espeak-ng"]
     assert "default" in found["speaker (PortAudio output)"]
     assert result.stdout.strip().endswith("calm-voice can run.")
+
+
+@pytest.mark.audio
+def test_doctor_finds_the_sound_servers_echo_canceller(tmp_path: Path,
+                                                       korean_model_path: Path) -> None:
+    """On a server of its own: an echo canceller loaded and unloaded on the shared one leaves
+    its microphone deaf for the tests after it."""
+    server = start_pulse(tmp_path / "pulse")
+    try:
+        server.pactl("load-module", "module-echo-cancel", "aec_method=webrtc",
+                     "source_master=calm_mic.monitor", "sink_master=calm_speaker",
+                     "source_name=calm_echo_cancel", "sink_name=calm_echo_cancel_sink")
+
+        def doctor_says() -> str:
+            result = run("--model", str(korean_model_path), "doctor", env=server.env)
+            return lines_by_subject(result.stdout)["echo cancellation"]
+
+        line = doctor_says()
+        assert line.startswith("TIP") and "pactl set-default-source calm_echo_cancel" in line
+        server.pactl("set-default-source", "calm_echo_cancel")
+        line = doctor_says()
+        assert line.startswith("OK") and "calm_echo_cancel" in line, line
+    finally:
+        server.stop()
 
 
 def test_doctor_without_devices_or_model_says_what_to_do(tmp_path: Path) -> None:

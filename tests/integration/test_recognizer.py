@@ -261,7 +261,7 @@ def test_vosk_loads_the_endpoint_view_and_its_trailing_silence_applies(tmp_path:
     for short, long, ends_while_streaming in ((0.3, 0.6, True), (2.0, 3.0, False)):
         view = model_view(korean_model_dir(), tmp_path / "views", short, long)
         assert (view / "am").is_symlink()
-        recognizer = Recognizer(load_model(view), korean_grammar())
+        recognizer = Recognizer(load_model(view), korean_grammar(), command_hold=0.0)
         streamed = finals(e for i in range(0, len(pcm), 640)
                           for e in recognizer.accept(pcm[i:i + 640]))
         last = recognizer.flush()

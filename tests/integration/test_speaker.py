@@ -16,7 +16,7 @@ from calm_voice.guide import load_guide
 from calm_voice.paths import default_guide_path
 from calm_voice.session.script import step_script
 from calm_voice.speech.speaker import Speaker
-from tests.support.live_record import LiveRecorder, loud_run_starts
+from tests.support.live_record import LiveRecorder, loud_run_starts, wait_until
 from tests.support.pulse import SPEAKER, PulseServer, active_span
 
 pytestmark = pytest.mark.audio
@@ -63,6 +63,28 @@ def envelope(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.abs(samples[:count * window].astype(np.float64)).reshape(count, window).mean(axis=1)
 
 
+def piecewise_correlations(want: np.ndarray, got: np.ndarray, piece: int = 50,
+                           slack: int = 15) -> list[float]:
+    """For each `piece`-frame stretch of `want`, its best correlation with `got` within
+    `slack` frames of where the stretch before it was found."""
+    out, shift = [], 0
+    for begin in range(0, want.size - piece + 1, piece):
+        part = want[begin:begin + piece]
+        if np.std(part) == 0:
+            continue
+        best, best_lag = -1.0, begin + shift
+        centre = begin + shift
+        for lag in range(max(0, centre - slack), min(got.size - piece, centre + slack) + 1):
+            other = got[lag:lag + piece]
+            if np.std(other) > 0:
+                score = float(np.corrcoef(part, other)[0, 1])
+                if score > best:
+                    best, best_lag = score, lag
+        shift = best_lag - begin
+        out.append(best)
+    return out
+
+
 def test_a_step_played_through_the_speaker_matches_what_was_synthesised(
         speaker: Speaker, recorder: LiveRecorder) -> None:
     guide = load_guide(default_guide_path())
@@ -77,7 +99,7 @@ def test_a_step_played_through_the_speaker_matches_what_was_synthesised(
                   on_done=progress.on_done)
     assert speaker.is_playing()
     assert progress.done.wait(60)
-    time.sleep(0.3)  # let the tail reach the monitor
+    recorder.wait_quiet(mark, 0.3)  # the tail has reached the monitor
 
     assert progress.outcomes == [True]
     assert [index for index, _at in progress.sentences] == list(range(len(script)))
@@ -88,11 +110,11 @@ def test_a_step_played_through_the_speaker_matches_what_was_synthesised(
     got_start, got_end = active_span(recorded, recorder.rate)
     want, got = want_end - want_start, got_end - got_start
     assert abs(got - want) <= 0.05 * want, (got, want)
-    # Same shape, not just the same length: compare 20 ms loudness envelopes.
+    # Same shape, not just the same length: compare 20 ms loudness envelopes, one second at a
+    # time, each second aligned on its own (a short gap under load shifts what follows it).
     a = envelope(synthesised[int(want_start * 22050):], 22050)
     b = envelope(recorded[int(got_start * recorder.rate):], recorder.rate)
-    size = min(a.size, b.size)
-    assert np.corrcoef(a[:size], b[:size])[0, 1] > 0.8
+    assert np.median(piecewise_correlations(a, b)) > 0.8
 
 
 def test_sentence_callbacks_follow_the_sound_not_the_synthesis(
@@ -132,7 +154,7 @@ def test_stop_silences_the_speaker_and_reports_not_completed(
     stopped_at = time.monotonic()
     speaker.stop()
     assert progress.done.wait(5)
-    time.sleep(0.5)
+    recorder.wait_quiet(mark, 0.5)
 
     assert progress.outcomes == [False]
     assert not speaker.is_playing()
@@ -148,7 +170,7 @@ def test_pause_holds_the_sound_and_resume_finishes_it(
     progress = Progress()
     mark = recorder.mark()
     speaker.speak("pause", [text], on_sentence=progress.on_sentence, on_done=progress.on_done)
-    time.sleep(0.6)
+    recorder.wait_loud(mark, 0.3)
     speaker.pause()
     assert not speaker.is_playing()
     paused_at = time.monotonic()
@@ -159,8 +181,7 @@ def test_pause_holds_the_sound_and_resume_finishes_it(
     assert speaker.is_playing()
     assert progress.done.wait(30)
     assert progress.outcomes == [True]
-    time.sleep(0.3)
-    assert recorder.loud_times(resumed_mark) is not None, "nothing played after resume"
+    recorder.wait_loud(resumed_mark, 0.1)  # something played after resume
     before = recorder.loud_times(mark)
     assert before is not None and before[0] < paused_at
     assert quiet is None or quiet[1] < paused_at + 0.3
@@ -170,7 +191,7 @@ def test_a_new_speak_replaces_the_old_one(speaker: Speaker) -> None:
     first, second = Progress(), Progress()
     speaker.speak("a", ["This first sentence will be cut short by the second."],
                   on_sentence=first.on_sentence, on_done=first.on_done)
-    time.sleep(0.3)
+    wait_until(lambda: bool(first.sentences), 10, "the first run never started")
     speaker.speak("b", ["Short."], on_sentence=second.on_sentence, on_done=second.on_done)
     assert first.done.wait(5) and second.done.wait(10)
     assert first.outcomes == [False]
@@ -216,7 +237,7 @@ def test_close_reports_a_run_it_cut_short(pulse: PulseServer) -> None:
     progress = Progress()
     spk.speak("closing", ["A sentence that close will interrupt before it can end."],
               on_sentence=progress.on_sentence, on_done=progress.on_done)
-    time.sleep(0.3)
+    wait_until(lambda: bool(progress.sentences), 10, "the run never started")
     spk.close()
     assert progress.done.wait(5)
     assert progress.outcomes == [False]

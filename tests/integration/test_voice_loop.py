@@ -8,11 +8,11 @@ import subprocess
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tests.support.listen_run import REPO, ListenRun
-from tests.support.pulse import SPEAKER, PulseServer, read_wav
+from tests.support.live_record import LiveRecorder
+from tests.support.pulse import SPEAKER, PulseServer
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 
@@ -25,34 +25,28 @@ def espeak_ko(text: str, out: Path) -> Path:
     return out
 
 
-def loud_seconds(path: Path, start: float = 0.0, end: float | None = None) -> float:
-    """Seconds of the recording (between start and end) louder than quiet speech."""
-    samples, rate = read_wav(path)
-    part = samples[int(start * rate): None if end is None else int(end * rate)]
-    frames = part[: part.size - part.size % 441].reshape(-1, 441).astype(np.float64)
-    rms = np.sqrt((frames ** 2).mean(axis=1)) if frames.size else np.zeros(0)
-    return float((rms > 300).sum() * 441 / rate)
-
-
 def test_spoken_next_moves_on_and_the_next_step_is_heard(
         pulse: PulseServer, tmp_path: Path, korean_model_path: Path) -> None:
     run = ListenRun(pulse, tmp_path / "home",
                     ["--guide", str(KO_GUIDE), "--model", str(korean_model_path), "listen",
                      "--quiet-start"], KO_CONFIG)
+    recorder = LiveRecorder(pulse, f"{SPEAKER}.monitor")
     try:
         run.wait_for("microphone: listening")
-        recording = pulse.record(f"{SPEAKER}.monitor", tmp_path / "speaker.wav")
-        time.sleep(0.5)
-        assert loud_seconds  # the speaker is silent until a command comes
-        pulse.play(espeak_ko("다음", tmp_path / "next.wav")).wait(timeout=20)
+        recorder.wait_ready()
+        mark = recorder.mark()
+        said = espeak_ko("다음", tmp_path / "next.wav")
+        spoken_at = time.monotonic()
+        pulse.play(said).wait(timeout=20)
         heard = run.wait_for("command: next")
         run.wait_for("reading: step 2", after=heard)
         run.wait_for("saying:", after=heard)  # the step was read to its end, then its prompt
-        recording.terminate()
-        recording.wait(timeout=10)
+        recorder.wait_loud(mark, 0.5)
+        span = recorder.loud_times(mark)
     finally:
+        recorder.stop()
         assert run.quit() == 0
-    assert loud_seconds(tmp_path / "speaker.wav") > 0.5, "\n".join(run.lines)
+    assert span is not None and span[0] > spoken_at, "it spoke before it was told to"
 
 
 def _self_trigger_run(pulse: PulseServer, home: Path, model: Path, reject: bool) -> ListenRun:
@@ -65,8 +59,11 @@ def _self_trigger_run(pulse: PulseServer, home: Path, model: Path, reject: bool)
     run.type("repeat")  # start reading step 1: "다음. 다시. 계속."
     reading = run.wait_for("reading: step 1")
     # Wait until the step was read to its end and its prompt asked, or it obeyed itself.
-    run.wait_for_any(["saying:", "command: "], timeout=60, after=reading + 1)
-    time.sleep(1.0)
+    # Wait until the step was read to its end and its prompt asked (the microphone then takes
+    # notes, and the step's own words have long been heard), or it obeyed itself.
+    said = run.wait_for_any(["saying:", "command: "], timeout=60, after=reading + 1)
+    if "saying:" in run.lines[said]:
+        run.wait_for_any(["microphone: taking notes", "command: "], timeout=60, after=said)
     return run
 
 
@@ -95,23 +92,22 @@ def test_the_guide_never_obeys_its_own_voice(pulse: PulseServer, tmp_path: Path,
 
 def test_spoken_stop_silences_the_guide_mid_step(pulse: PulseServer, tmp_path: Path,
                                                   korean_model_path: Path) -> None:
+    recorder = LiveRecorder(pulse, f"{SPEAKER}.monitor")
+    said = espeak_ko("멈춰", tmp_path / "stop.wav")
     run = ListenRun(pulse, tmp_path / "home",
                     ["--model", str(korean_model_path), "listen", "--from", "reason-1"],
                     KO_CONFIG)
     try:
+        recorder.wait_ready()
+        mark = recorder.mark()
         run.wait_for("Listening on")
-        recording = pulse.record(f"{SPEAKER}.monitor", tmp_path / "speaker.wav")
-        time.sleep(3.0)  # the English step is being read
-        pulse.play(espeak_ko("멈춰", tmp_path / "stop.wav")).wait(timeout=20)
-        run.wait_for("command: stop")
-        stopped_at = time.monotonic()
-        time.sleep(3.0)
-        recording.terminate()
-        recording.wait(timeout=10)
-        recorded = read_wav(tmp_path / "speaker.wav")
-        total = recorded[0].size / recorded[1]
-        after = total - (time.monotonic() - stopped_at)
+        recorder.wait_loud(mark, 1.0, timeout=60)  # the English step is being read
+        pulse.play(said).wait(timeout=20)
+        line = run.wait_for("command: stop")
+        stopped_at = run.times[line]
+        recorder.wait_quiet(mark, 1.5)
+        last_sound = recorder.loud_times(mark)
     finally:
+        recorder.stop()
         run.quit()
-    assert loud_seconds(tmp_path / "speaker.wav", 0, 2.5) > 1.0  # it was reading
-    assert loud_seconds(tmp_path / "speaker.wav", after + 0.5) == 0.0  # and then it was quiet
+    assert last_sound is not None and last_sound[1] < stopped_at + 0.5, run.lines

