@@ -14,7 +14,7 @@ import numpy as np
 import sounddevice as sd
 
 from calm_voice.audio.devices import DeviceInfo, resolve_input
-from calm_voice.audio.retry import open_with_retry
+from calm_voice.audio.retry import open_with_retry, started
 from calm_voice.errors import AudioDeviceError
 
 RATE = 16000
@@ -99,16 +99,10 @@ class Capture:
 
     def start(self) -> None:
         def open_stream() -> Any:
-            stream = sd.RawInputStream(
+            return started(sd.RawInputStream(
                 device=self.device.index, samplerate=self.device_rate, channels=1,
                 dtype="int16", blocksize=int(self.device_rate * self.block_ms / 1000),
-                callback=self._callback)
-            try:
-                stream.start()
-            except sd.PortAudioError:
-                stream.close()
-                raise
-            return stream
+                callback=self._callback))
 
         try:
             self._stream = open_with_retry(open_stream)

@@ -22,7 +22,7 @@ import numpy as np
 import sounddevice as sd
 
 from calm_voice.audio.devices import NO_DEVICE_FIX, DeviceInfo
-from calm_voice.audio.retry import open_with_retry
+from calm_voice.audio.retry import open_with_retry, started
 from calm_voice.errors import AudioDeviceError
 
 log = logging.getLogger(__name__)
@@ -89,15 +89,10 @@ class Playback:
     def start(self) -> None:
         """Open and start the output stream, or say plainly why the speaker cannot be used."""
         def open_stream() -> sd.OutputStream:
-            stream = sd.OutputStream(device=self.device.index, samplerate=self.device_rate,
-                                     channels=1, dtype="int16", blocksize=self.block_frames,
-                                     latency=self._latency, callback=self._callback)
-            try:
-                stream.start()
-            except sd.PortAudioError:
-                stream.close()
-                raise
-            return stream
+            return started(sd.OutputStream(device=self.device.index, samplerate=self.device_rate,
+                                           channels=1, dtype="int16",
+                                           blocksize=self.block_frames, latency=self._latency,
+                                           callback=self._callback))
 
         try:
             stream = open_with_retry(open_stream)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import sounddevice as sd
 
 log = logging.getLogger(__name__)
+
+
+class _Stream(Protocol):
+    def start(self) -> None: ...
+    def close(self) -> None: ...
+
+
 T = TypeVar("T")
+S = TypeVar("S", bound=_Stream)
 
 ATTEMPTS = 3
 PAUSE_S = 0.2
@@ -33,3 +41,14 @@ def open_with_retry(open_stream: Callable[[], T], attempts: int = ATTEMPTS,
             log.info("audio stream refused (%s); trying again", exc)
             time.sleep(pause * attempt)
     raise AssertionError("unreachable")
+
+
+def started(stream: S) -> S:
+    """The stream, started; closed again if PortAudio refuses to start it (so a retry can
+    open a fresh one without leaking this one)."""
+    try:
+        stream.start()
+    except sd.PortAudioError:
+        stream.close()
+        raise
+    return stream
