@@ -52,7 +52,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
     describe(args.file)  # a bad file fails before the slow model load
     grammar = (load_vocabulary(settings.recognizer.language).grammar()
                if args.grammar == "commands" else None)
-    found = find_model(settings)
+    found = find_model(settings, cannot="calm-voice cannot tell what the recording says")
     view = model_view(found.path, settings.data_dir / "model-views",
                       settings.recognizer.endpoint_silence,
                       settings.recognizer.endpoint_silence_long)
