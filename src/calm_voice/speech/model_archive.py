@@ -71,7 +71,7 @@ def archive_words(name: str, archive: Path | None) -> tuple[str, str]:
     """How messages name an archive, and the fix for a hostile one: a download or a file."""
     if archive is None:
         return f"The download of {name}", DOWNLOADED
-    return f"The file {safe_yaml.shown(str(archive))}", BROUGHT
+    return f"The file {safe_yaml.shown(archive.name)}", BROUGHT
 
 
 def _check_members(zipped: zipfile.ZipFile, target: Path, what: str, limit: int,

@@ -110,7 +110,7 @@ def _check_known(archive: Path, name: str, models_dir: Path) -> None:
 def _install_folder(folder: Path, name: str, models_dir: Path, work: Path,
                     record: dict[str, object]) -> Path:
     """Copy a model folder in (no links followed, caps as for a zip), then check and place it."""
-    what = f"The folder {shown(str(folder))}"
+    what = f"The folder {shown(folder.name)}"
     count = total = 0
     for path in [folder, *folder.rglob("*")]:
         if path.is_symlink():
