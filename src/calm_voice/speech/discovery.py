@@ -1,5 +1,6 @@
-"""Finding a speech model: --model, then CALM_VOICE_MODEL, then the models folder (in the data
-folder), then a checkout's own models/ folder, then packages."""
+"""Finding a speech model: --model, then CALM_VOICE_MODEL, then the one chosen with `models use`
+(or the models dialog), then one of the language in the models folder (in the data folder), a
+checkout's own models/ folder, or a package."""
 
 from __future__ import annotations
 
@@ -68,6 +69,53 @@ def speaks(model_name: str, language: str) -> bool:
     return language.lower() in parts
 
 
+def named_language(model_name: str) -> str:
+    """The language a Vosk model's name gives (vosk-model-small-en-us-0.15: en), or ''."""
+    parts = model_name.lower().replace("_", "-").split("-")
+    if parts[:2] != ["vosk", "model"]:
+        return ""
+    rest = [p for p in parts[2:] if p not in ("small", "big")]
+    return rest[0] if rest else ""
+
+
+CHOICE_FILE = ".in-use"
+"""In the models folder: the name of the model chosen with `models use` or the models dialog."""
+
+
+def chosen_model(models_dir: Path) -> str | None:
+    try:
+        name = (models_dir / CHOICE_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return name or None
+
+
+def choose(name: str | None, models_dir: Path) -> None:
+    """Remember `name` as the model to use from the next start (None forgets the choice)."""
+    path = models_dir / CHOICE_FILE
+    if name is None:
+        path.unlink(missing_ok=True)
+        return
+    models_dir.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{CHOICE_FILE}.{os.getpid()}")
+    temporary.write_text(name + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _chosen_and_usable(settings: Settings) -> FoundModel | None:
+    """The chosen model, if it is still here, complete, and not of another language."""
+    name = chosen_model(settings.models_dir)
+    if name is None:
+        return None
+    language = named_language(name)
+    if language and language != settings.recognizer.language:
+        return None
+    try:
+        return find_named(name, settings.models_dir, "chosen with models use")
+    except ModelError:
+        return None
+
+
 def find_named(spec: str, models_dir: Path, source: str = "name",
                check: bool = True) -> FoundModel:
     """A model by folder path or by name (models folder or package); check: must be complete."""
@@ -107,7 +155,12 @@ def _asked_for(settings: Settings) -> tuple[str, str] | None:
 def wanted_model_name(settings: Settings) -> str:
     """The name of the model calm-voice looks for first, whether or not it is installed."""
     asked = _asked_for(settings)
-    return Path(asked[0]).name if asked else DEFAULT_MODEL
+    if asked:
+        return Path(asked[0]).name
+    chosen = _chosen_and_usable(settings)
+    if chosen is not None:
+        return chosen.name
+    return default_model_for(settings.recognizer.language) or DEFAULT_MODEL
 
 
 def default_model_for(language: str) -> str | None:
@@ -139,6 +192,9 @@ def find_model(settings: Settings, cannot: str = LISTENS_TO_KEYS) -> FoundModel:
     asked = _asked_for(settings)
     if asked:
         return find_named(asked[0], settings.models_dir, asked[1])
+    chosen = _chosen_and_usable(settings)
+    if chosen is not None:
+        return chosen
     language = settings.recognizer.language
     candidates = installed_models(settings.models_dir)
     default = default_model_for(language)

@@ -140,6 +140,13 @@ def _install_folder(folder: Path, name: str, models_dir: Path, work: Path,
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def use(name: str, models_dir: Path) -> discovery.FoundModel:
+    """Remember an installed, complete model as the one to use from the next start."""
+    found = discovery.find_named(check_model_name(name), models_dir)
+    discovery.choose(found.name, models_dir)
+    return found
+
+
 def remove(name: str, models_dir: Path) -> Path:
     """Delete models_dir/<name>; a model elsewhere (a checkout, a package) is explained."""
     check_model_name(name)
@@ -159,6 +166,8 @@ def remove(name: str, models_dir: Path) -> Path:
     work.mkdir(exist_ok=True)
     doomed = Path(tempfile.mkdtemp(prefix="remove-", dir=work)) / name
     os.replace(target, doomed)  # gone from the list at once, even if deleting takes a while
+    if discovery.chosen_model(models_dir) == name:
+        discovery.choose(None, models_dir)
     shutil.rmtree(doomed.parent, ignore_errors=True)
     if not any(work.iterdir()):
         work.rmdir()
