@@ -46,6 +46,11 @@ def default_guide_path(language: str = "en") -> Path:
     return content_dir() / f"guide.{language}.yaml"
 
 
+def command_languages() -> list[str]:
+    """Languages calm-voice has spoken commands for (content/commands.<language>.yaml)."""
+    return sorted(path.name.split(".")[1] for path in content_dir().glob("commands.*.yaml"))
+
+
 def models_dir() -> Path:
     """Where models are downloaded and installed: the data folder, for every kind of install."""
     override = os.environ.get("CALM_VOICE_MODELS")

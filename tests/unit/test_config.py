@@ -36,7 +36,7 @@ def test_defaults_without_a_file(calm_home: Path) -> None:
     assert settings.recognizer == RecognizerSettings(model=None, language="en")
     assert settings.journal == JournalSettings(keep_audio=True, silence_timeout=45.0)
     assert settings.audio.capture_rate == 16000
-    assert settings.guide_path == REPO / "content" / "guide.en.yaml"
+    assert settings.guide_path.resolve() == REPO / "content" / "guide.en.yaml"
     assert settings.data_dir == calm_home / "data"
     assert settings.journal_db == calm_home / "data" / "journal.sqlite3"
     assert settings.journal_audio_dir == calm_home / "data" / "audio"
@@ -180,7 +180,7 @@ def test_none_overrides_are_ignored(tmp_path: Path) -> None:
     settings = load_settings(path, speaker__rate=None, recognizer__model=None, guide_path=None)
     assert settings.speaker.rate == 140
     assert settings.recognizer.model == "small"
-    assert settings.guide_path == REPO / "content" / "guide.en.yaml"
+    assert settings.guide_path.resolve() == REPO / "content" / "guide.en.yaml"
 
 
 def test_apply_overrides_returns_a_new_settings() -> None:
