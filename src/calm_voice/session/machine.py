@@ -18,7 +18,6 @@ from calm_voice.session.effects import (
     AskPrompt,
     CloseEntry,
     Effect,
-    OpenEntry,
     PlayStep,
     SavePosition,
     SetRecognizerMode,
@@ -148,13 +147,9 @@ def _prompt_asked(state: SessionState, event: PromptAsked, ctx: Context,
     stale = event.step != state.step or event.prompt != state.prompt
     if state.mode is not Mode.REFLECTING or state.entry_open or stale:
         return state, []
-    if state.away:  # no entry while the person is elsewhere: asked again on return
+    if state.away:  # no entry while the person is elsewhere: taken up on return
         return replace(state, resume_on_return=True), []
-    step = ctx.guide.steps[state.step]
-    prompt = step.prompts[event.prompt]
-    opened = replace(state, entry_open=True, entry_id=None, entry_utterances=0, entry_words=0,
-                     utterance_words=(), last_voice_activity=now)
-    return opened, [OpenEntry(step.id, prompt.id, state.model_name)]
+    return navigation.open_answer(state, ctx.guide, now)
 
 
 def _silent_too_long(state: SessionState, ctx: Context, now: float) -> bool:

@@ -13,6 +13,7 @@ from calm_voice.session.effects import (
     AskPrompt,
     CloseEntry,
     Effect,
+    OpenEntry,
     PauseSpeech,
     PlayStep,
     Quit,
@@ -47,6 +48,15 @@ def ask(state: SessionState, guide: Guide, prompt: int) -> Outcome:
                 AskPrompt(state.step, prompt, script.answer_hint(state.voice_attached))]
     return replace(state, mode=Mode.REFLECTING, prompt=prompt, sentence=0,
                    next_prompt=None), effects
+
+
+def open_answer(state: SessionState, guide: Guide, now: float) -> Outcome:
+    """The question has been asked: open the entry its answer goes into."""
+    step = guide.steps[state.step]
+    prompt = step.prompts[state.prompt]
+    opened = replace(state, entry_open=True, entry_id=None, entry_utterances=0, entry_words=0,
+                     utterance_words=(), last_voice_activity=now)
+    return opened, [OpenEntry(step.id, prompt.id, state.model_name)]
 
 
 def _following_prompt(state: SessionState, guide: Guide) -> int | None:
