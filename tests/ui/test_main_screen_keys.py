@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from calm_voice.config import load_settings
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide, load_guide
 from calm_voice.paths import default_guide_path
@@ -182,3 +183,22 @@ async def test_wide_terminals_keep_a_readable_measure_and_whole_titles(tmp_path:
         await wait_until(pilot, lambda: app.loop is not None)
         await pilot.pause()
         assert "off, keys only" in screen_text(app)  # the status line is not cut
+
+
+@synchronous
+async def test_a_dialog_opened_before_the_engines_are_ready_still_lets_reading_start(
+        tmp_path: Path) -> None:
+    services = FakeServices(wait=True)
+    models = tmp_path / "no-models"
+    models.mkdir()
+    settings = load_settings(None, models_dir=models)  # reads on start
+    app = make_app(settings, GUIDE, services, voice=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        services.release.set()
+        await wait_until(pilot, lambda: app.loop is not None)
+        assert loop_of(services).submitted == [Command(K.RESUME), PersonAway()]
+        await pilot.press("escape")  # reading, paused meanwhile, goes on from here
+        await pilot.pause()
+        assert loop_of(services).submitted[-1] == PersonBack()

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError
+from calm_voice.events import Command
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
 from calm_voice.runtime.ports import Sink, SpeakerPort
@@ -127,10 +128,12 @@ class CalmVoiceApp(App[None]):
             self.main.set_speaker(speaker.device_name, speaker.voice_name)
         self.loop.start()
         pending, self.pending = self.pending, []
-        if not pending:  # a key pressed meanwhile goes first; otherwise start as `listen` does
+        # A key pressed meanwhile goes first; otherwise start as `listen` does (and a dialog
+        # opened meanwhile, which comes after, pauses it until it closes).
+        if not any(isinstance(event, (Command, TypedAnswer)) for event in pending):
             from calm_voice.runtime.assemble import opening_commands
 
-            pending = list(opening_commands(self.settings, speaker))
+            pending = [*opening_commands(self.settings, speaker), *pending]
         for event in pending:
             self.loop.submit(event)
 
