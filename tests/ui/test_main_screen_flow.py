@@ -16,9 +16,18 @@ from calm_voice.session.state import Mode
 from calm_voice.ui import messages as m
 from calm_voice.ui.app import CalmVoiceApp, make_app
 from calm_voice.ui.screens.typed_entry import TypedEntryScreen
-from tests.ui.helpers import settings_for, synchronous, wait_until
+from tests.ui.helpers import synchronous, wait_until
 
 GUIDE: Guide = load_guide(default_guide_path())
+
+
+def patient_app(tmp_path: Path) -> CalmVoiceApp:
+    """However slow the machine, no answer is closed for silence while the test types it."""
+    models = tmp_path / "no-models"
+    models.mkdir(exist_ok=True)
+    settings = load_settings(None, models_dir=models, speaker__read_on_start=False,
+                             journal__silence_timeout=3600.0)
+    return make_app(settings, GUIDE, voice=False)
 
 
 def hint(app: CalmVoiceApp) -> str:
@@ -32,7 +41,7 @@ def toasts(app: CalmVoiceApp) -> list[str]:
 @synchronous
 async def test_a_whole_reflection_by_keys_never_strands_and_skips_no_question(
         tmp_path: Path) -> None:
-    app = make_app(settings_for(tmp_path), GUIDE, voice=False)
+    app = patient_app(tmp_path)
     first, second = GUIDE.steps[0].prompts
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.loop is not None)
@@ -80,7 +89,7 @@ async def test_the_silence_timeout_ends_an_answer_without_a_microphone(tmp_path:
 @synchronous
 async def test_another_screen_pauses_reading_and_answers_until_it_closes(tmp_path: Path) -> None:
     seen: list[Message] = []
-    app = make_app(settings_for(tmp_path), GUIDE, voice=False)
+    app = patient_app(tmp_path)
     async with app.run_test(size=(120, 36), message_hook=seen.append) as pilot:
         await wait_until(pilot, lambda: app.loop is not None)
         await pilot.press("space")
