@@ -154,17 +154,19 @@ async def test_the_sentence_read_and_the_question_asked_stay_in_view(
     last = len(GUIDE.steps[step].sentences) - 1
     app, _ = fake_app(tmp_path, SessionState(step=step, mode=Mode.PLAYING, sentence=last))
     async with app.run_test(size=size) as pilot:
-        await wait_until(pilot, lambda: app.main.state.mode is Mode.PLAYING)
-        await pilot.pause(0.2)
         ending = GUIDE.steps[step].sentences[last].split()[-1]
-        assert ending in screen_text(app)
+        await wait_until(pilot, lambda: app.main.state.mode is Mode.PLAYING
+                         and ending in screen_text(app))
         app.bridge.on_state(SessionState(step=step, mode=Mode.REFLECTING, prompt=1))
-        await wait_until(pilot, lambda: app.main.state.mode is Mode.REFLECTING)
-        await pilot.pause(0.2)
         question = GUIDE.steps[step].prompts[1].text.split()
-        text = " ".join(screen_text(app).split())
-        assert " ".join(question[:2]) in text and question[-1] in text
-        assert "Questions for you" in text
+
+        def asked_in_view() -> bool:
+            text = " ".join(screen_text(app).split())
+            return (" ".join(question[:2]) in text and question[-1] in text
+                    and "Questions for you" in text)
+
+        await wait_until(pilot, lambda: app.main.state.mode is Mode.REFLECTING
+                         and asked_in_view())
 
 
 @synchronous

@@ -97,6 +97,7 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
         self.set_class(event.size.width >= WIDE, "-wide")
+        self.call_after_refresh(self._keep_in_view)  # the text wraps anew at the new width
 
     def action_command(self, kind: str) -> None:
         self.controller.send(Command(CommandKind(kind), source="key"))
