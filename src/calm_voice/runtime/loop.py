@@ -54,6 +54,7 @@ class _AttachVoice:
 class SessionLoop:
     def __init__(self, guide: Guide, sink: Sink, *, speaker: SpeakerPort | None,
                  vocabulary: Vocabulary, settings: Settings, start_step: int = 0,
+                 start_sentence: int = 0,
                  journal: JournalPort | None = None,
                  journal_factory: Callable[[], JournalPort] | None = None) -> None:
         self.guide = guide
@@ -69,7 +70,7 @@ class SessionLoop:
         self._inputs: queue.Queue[Input | _AttachVoice] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._state = SessionState(step=start_step)
+        self._state = SessionState(step=start_step, sentence=start_sentence)
         self._speech = SpeechOut(speaker, guide, sink, self.submit, settings.speaker.lookahead)
 
     @property
@@ -177,7 +178,8 @@ class SessionLoop:
             return None
         if isinstance(effect, e.SavePosition):
             try:
-                save_position(self.settings.state_file, self.guide, effect.step_id)
+                save_position(self.settings.state_file, self.guide, effect.step_id,
+                              effect.sentence)
             except OSError as error:
                 log.warning("could not save position: %s", error)
         elif isinstance(effect, e.SetRecognizerMode):

@@ -37,8 +37,10 @@ class SpeechOut:
             self._speak(SpeechKind.SAY, current_step, [effect.text])
         elif isinstance(effect, e.AskPrompt):
             prompt = self.guide.steps[effect.step].prompts[effect.prompt]
-            self.sink.on_say(prompt.text)
-            self._speak(SpeechKind.PROMPT, effect.step, [prompt.text], index=effect.prompt)
+            said = [prompt.text, effect.hint] if effect.hint else [prompt.text]
+            for text in said:
+                self.sink.on_say(text)
+            self._speak(SpeechKind.PROMPT, effect.step, said, index=effect.prompt)
         elif isinstance(effect, (e.StopSpeech, e.PauseSpeech, e.ResumeSpeech, e.AdjustVoice)):
             self._control(effect)
         else:

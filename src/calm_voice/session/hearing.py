@@ -96,7 +96,7 @@ def entry_opened(state: SessionState, event: EntryOpened) -> Outcome:
 
 
 def entry_saved(state: SessionState, event: EntrySaved) -> Outcome:
-    note = script.saved(event.words)
+    note = script.saved(event.words, by_voice=state.voice_attached)
     told: Effect = (Announce(note) if event.note is SavedNote.SPOKEN
                     else ShowNotice(note, "information"))  # not spoken over the next thing
     return state, [ShowEntrySaved(event.entry_id, event.utterances, event.words), told]

@@ -100,6 +100,16 @@ class SilenceTimeout:
 
 
 @dataclass(frozen=True)
+class PersonAway:
+    """Another screen (journal, help, models) now covers the guide."""
+
+
+@dataclass(frozen=True)
+class PersonBack:
+    """The guide is on screen again."""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time passed with nothing else happening (the clock is given to transition())."""
 
@@ -124,5 +134,5 @@ class EntrySaved:
 Input = (
     Command | SentenceStarted | StepFinished | PromptAsked | SpeechDone | SpeakerPlaying
     | VoiceHeard | Dictated | TypedAnswer | VoiceAttached | MicrophoneLost | SilenceTimeout
-    | Tick | EntryOpened | EntrySaved
+    | Tick | EntryOpened | EntrySaved | PersonAway | PersonBack
 )
