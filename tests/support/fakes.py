@@ -80,7 +80,8 @@ class FakeJournal:
         self.closed = False
 
     def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
-                   model: str) -> int:
+                   model: str, *, step_title: str | None = None,
+                   prompt_text: str | None = None) -> int:
         entry_id = len(self.entries) + 1
         self.entries[entry_id] = {"step": step_id, "prompt": prompt_id, "utterances": [],
                                   "closed": False}

@@ -15,7 +15,11 @@ from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
 from calm_voice.ui.screens.journal import ENTRY_DEBOUNCE, PAGE_SIZE, JournalScreen
-from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, EditUtteranceDialog
+from calm_voice.ui.widgets.journal_dialogs import (
+    ConfirmDeleteDialog,
+    EditUtteranceDialog,
+    ExportDialog,
+)
 from calm_voice.ui.widgets.journal_transcript import CURSOR_STYLE, LOW_STYLE, JournalTranscript
 from tests.ui.helpers import synchronous
 
@@ -118,7 +122,7 @@ async def test_search_as_you_type_and_escape_clears(data: Path, guide: Guide) ->
         assert app.screen.query_one("#journal-search", Input).value == "hol"
         await pilot.pause(0.4)
         await settle(pilot)
-        assert rows(app) == ["he opened up on [holiday]"]
+        assert rows(app) == ["he opened up on holiday"]
         await pilot.press("backspace", "backspace", "backspace", *'"(*')  # FTS syntax is inert
         await pilot.pause(0.4)
         await settle(pilot)
@@ -184,6 +188,9 @@ async def test_export_writes_markdown_to_the_exports_folder(data: Path, guide: G
     async with app.run_test(size=(140, 40), message_hook=seen.append) as pilot:
         await settle(pilot)
         await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("tab", "enter")  # to the folder box (empty: the default), then go
         await settle(pilot)
     [path] = (data / "exports").glob("journal-*.md")
     text = path.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 
 from calm_voice.errors import UnknownEntryError
@@ -13,7 +14,8 @@ from calm_voice.journal.records import EntryDetail, EntrySummary, SearchHit, Utt
 
 PREVIEW_CHARS = 80
 
-_ENTRY_COLUMNS = "id, created, closed, guide, step, prompt, language, model, audio_file"
+_ENTRY_COLUMNS = ("id, created, closed, guide, step, prompt, language, model, audio_file, "
+                  "step_title, prompt_text")
 _UTTERANCE_COLUMNS = ('id, entry_id, created, text, original_text, edited, words, start, "end", '
                       "confidence, audio_samples")
 
@@ -29,6 +31,20 @@ def words_from_json(text: str) -> tuple[Word, ...]:
 def fts_query(text: str) -> str:
     """Each word of the user's text as a quoted prefix term, so FTS syntax in it is inert."""
     return " ".join(f'"{token}"*' for token in re.findall(r"\w+", text))
+
+
+def _folded(word: str) -> str:
+    """A word as the index compares it: case and accents set aside (remove_diacritics)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def match_spans(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each word of `text` that one of the query's words begins, as the index
+    matched it, so the whole utterance can be shown with the matches marked."""
+    terms = [_folded(term) for term in re.findall(r"\w+", query)]
+    return tuple((found.start(), found.end()) for found in re.finditer(r"\w+", text)
+                 if any(_folded(found.group()).startswith(term) for term in terms))
 
 
 HAS_WORDS = ("(e.closed IS NOT NULL OR "
@@ -61,7 +77,7 @@ def list_entries(conn: sqlite3.Connection, offset: int = 0, limit: int = 100,
         order = ("coalesce((SELECT CAST(key AS INTEGER) FROM json_each(:order) "
                  "WHERE value = e.step), 1000000), e.id DESC")
     sql = f"""
-        SELECT e.id, e.created, e.guide, e.step, e.prompt,
+        SELECT e.id, e.created, e.guide, e.step, e.prompt, e.step_title,
                (SELECT count(*) FROM utterances u WHERE u.entry_id = e.id),
                (SELECT coalesce(sum(word_count), 0) FROM utterances u WHERE u.entry_id = e.id),
                (SELECT substr(text, 1, {PREVIEW_CHARS}) FROM utterances u
@@ -69,8 +85,8 @@ def list_entries(conn: sqlite3.Connection, offset: int = 0, limit: int = 100,
         FROM entries e {where} ORDER BY {order} LIMIT :limit OFFSET :offset"""
     params = {"step": step, "order": json.dumps(list(step_order or [])), "limit": limit,
               "offset": offset}
-    return [EntrySummary(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "")
-            for row in conn.execute(sql, params)]
+    return [EntrySummary(row[0], row[1], row[2], row[3], row[4], row[6], row[7], row[8] or "",
+                         step_title=row[5]) for row in conn.execute(sql, params)]
 
 
 def _utterance(row: sqlite3.Row | tuple[object, ...]) -> UtteranceRecord:
@@ -85,12 +101,14 @@ def _utterance(row: sqlite3.Row | tuple[object, ...]) -> UtteranceRecord:
 
 
 def _detail(row: tuple[object, ...], utterances: tuple[UtteranceRecord, ...]) -> EntryDetail:
-    eid, created, closed, guide, step, prompt, language, model, audio_file = row
+    eid, created, closed, guide, step, prompt, language, model, audio_file, title, asked = row
     return EntryDetail(
         id=int(str(eid)), created=str(created), closed=None if closed is None else str(closed),
         guide=str(guide), step=str(step), prompt=str(prompt), language=str(language),
         model=str(model), utterances=utterances,
         audio_file=None if audio_file is None else str(audio_file),
+        step_title=None if title is None else str(title),
+        prompt_text=None if asked is None else str(asked),
     )
 
 
@@ -119,18 +137,22 @@ def all_entries(conn: sqlite3.Connection) -> list[EntryDetail]:
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 100) -> list[SearchHit]:
-    """Utterances holding every word of `text` (as prefixes), newest first."""
+    """Utterances holding every word of `text` (as prefixes), newest first, each whole with
+    where the words matched."""
     query = fts_query(text)
     if not query:
         return []
     sql = """
-        SELECT u.entry_id, u.id, e.created, e.step, u.text, m.marked
-        FROM (SELECT rowid, highlight(utterance_fts, 0, '[', ']') AS marked FROM utterance_fts
+        SELECT u.entry_id, u.id, e.created, e.step, u.text, e.step_title
+        FROM (SELECT rowid FROM utterance_fts
               WHERE utterance_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS m
         JOIN utterances u ON u.id = m.rowid
         JOIN entries e ON e.id = u.entry_id
         ORDER BY u.id DESC"""
-    return [SearchHit(*row) for row in conn.execute(sql, (query, limit))]
+    return [SearchHit(entry_id, utterance_id, created, step, said, match_spans(said, text),
+                      step_title=title)
+            for entry_id, utterance_id, created, step, said, title
+            in conn.execute(sql, (query, limit))]
 
 
 def unknown_entry(entry_id: int) -> UnknownEntryError:

@@ -43,7 +43,8 @@ class JournalPort(Protocol):
     """What the session loop needs from the journal; every call commits before it returns."""
 
     def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
-                   model: str) -> int: ...
+                   model: str, *, step_title: str | None = None,
+                   prompt_text: str | None = None) -> int: ...
 
     def add_utterance(self, entry_id: int, final: Final, audio: bytes | None = None,
                       sample_rate: int = 16000) -> int: ...
