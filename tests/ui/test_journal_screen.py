@@ -81,7 +81,7 @@ async def settle(pilot: object) -> None:
 
 def rows(app: App[None]) -> list[str]:
     table = app.screen.query_one("#journal-list", DataTable)
-    return [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
 @synchronous

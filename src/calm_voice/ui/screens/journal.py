@@ -35,6 +35,7 @@ from calm_voice.journal.export_choice import (
     save_choice,
 )
 from calm_voice.journal.player import ClipPlayer
+from calm_voice.journal.queries import match_spans
 from calm_voice.journal.records import Clip, EntryDetail, short_time
 from calm_voice.safe_text import for_markup, for_terminal
 from calm_voice.ui.widgets.journal_dialogs import (
@@ -67,15 +68,16 @@ class Row:
     step_title: str | None = None
 
 
-def hit_text(text: str, matches: tuple[tuple[int, int], ...]) -> Text:
+def hit_text(text: str, query: str) -> Text:
     """What was said, with the matched words marked; a long one starts a little before the
     first match (the whole utterance is in the transcript beside)."""
     shown = Text(for_terminal(text))  # Text: shown as is, never read as markup
+    matches = match_spans(shown.plain, query)
     for start, end in matches:
         shown.stylize(MATCH_STYLE, start, end)
     first = matches[0][0] if matches else 0
     if first > HIT_CONTEXT:
-        cut = text.rfind(" ", 0, first - HIT_CONTEXT // 2) + 1 or first - HIT_CONTEXT // 2
+        cut = shown.plain.rfind(" ", 0, first - HIT_CONTEXT // 2) + 1 or first - HIT_CONTEXT // 2
         shown = Text("…") + shown[cut:]
     return shown
 
@@ -91,9 +93,9 @@ class JournalScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),
-        Binding("s", "toggle_order", "Date/step"),
+        Binding("s", "toggle_order", "Order"),
         Binding("p", "play_entry", "Play"),
-        Binding("w", "play_word", "Play word"),
+        Binding("w", "play_word", "Play word", show=False),  # 80 columns fit the rest
         Binding("left_square_bracket", "word(-1)", "◂ word", show=False),
         Binding("right_square_bracket", "word(1)", "word ▸", show=False),
         Binding("space", "stop", "Stop", show=False),
@@ -166,9 +168,10 @@ class JournalScreen(Screen[None]):
         return self.query_one(JournalTranscript)
 
     def on_mount(self) -> None:
+        # What was said comes before the step, so a narrow terminal still shows it.
         self.table.add_column("When", key="when")
-        self.table.add_column("Step", key="step")
         self.table.add_column("What you said", key="said")
+        self.table.add_column("Step", key="step")
         self.table.focus()
         self.reload()
 
@@ -195,7 +198,7 @@ class JournalScreen(Screen[None]):
                         if hit.entry_id not in seen:
                             seen.add(hit.entry_id)
                             rows.append(Row(hit.entry_id, hit.created, hit.step,
-                                            hit_text(hit.text, hit.matches), hit.step_title))
+                                            hit_text(hit.text, query), hit.step_title))
                     total = len(rows)
                 else:
                     order = [step.id for step in self.guide.steps] if by_step else None
@@ -216,8 +219,8 @@ class JournalScreen(Screen[None]):
         first_page = self.loaded == 0
         for row in message.rows:
             title = row.step_title or self._titles.get(row.step, row.step)
-            self.table.add_row(short_time(row.created),  # Text: shown as is, never as markup
-                               Text(for_terminal(title)), row.said, key=str(row.entry_id))
+            self.table.add_row(short_time(row.created), row.said,  # Text: never read as markup
+                               Text(for_terminal(title)), key=str(row.entry_id))
         self.loaded += len(message.rows)
         self.total = message.total
         self.show_status()

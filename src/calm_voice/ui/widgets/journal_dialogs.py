@@ -119,7 +119,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             with RadioSet(id="export-format"):
                 for key, label in FORMATS.items():
                     yield RadioButton(label, value=key == self._choice.format, name=key)
-            yield Label(f"Into the folder (leave empty for {for_markup(self._default_folder)}):")
+            yield Label("Into the folder (leave it empty for the exports folder beside the "
+                        "journal, shown greyed):")
             yield Input(value=self._choice.folder, placeholder=self._default_folder,
                         max_length=MAX_FOLDER_CHARS, id="export-folder")
             with Horizontal():

@@ -91,8 +91,9 @@ class JournalTranscript(Static, can_focus=True):
         self.refresh_text()
 
     def _matched(self, text: str) -> Text:
+        """`text` shown safely, the words being searched for marked."""
         shown = Text(for_terminal(text))
-        for start, end in match_spans(text, self.search) if self.search else ():
+        for start, end in match_spans(shown.plain, self.search) if self.search else ():
             shown.stylize(MATCH_STYLE, start, end)
         return shown
 
@@ -124,11 +125,11 @@ class JournalTranscript(Static, can_focus=True):
             for w, word in enumerate(utterance.words):
                 low = is_low_confidence(word)
                 style = LOW_STYLE if low else ""
-                if self.search and match_spans(word.word, self.search):
-                    style = f"{style} {MATCH_STYLE}".strip()
                 if selected == (u, w):
                     style = f"{style} {CURSOR_STYLE}".strip()
-                out.append(for_terminal(word.word), style=style)
+                shown = self._matched(word.word)
+                shown.stylize(style)
+                out.append(shown)
                 out.append(f"{LOW_MARK} " if low else " ", style="dim" if low else "")
             if not utterance.words:
                 out.append(self._matched(utterance.heard_text))
