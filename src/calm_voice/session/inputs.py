@@ -83,6 +83,14 @@ class TypedAnswer:
 
 
 @dataclass(frozen=True)
+class TypedLine:
+    """A typed line that is not a command (in `listen`): the answer while a question is open,
+    otherwise not understood and not kept."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class VoiceAttached:
     """The microphone and the speech model are ready."""
 
@@ -124,5 +132,5 @@ class EntrySaved:
 Input = (
     Command | SentenceStarted | StepFinished | PromptAsked | SpeechDone | SpeakerPlaying
     | VoiceHeard | Dictated | TypedAnswer | VoiceAttached | MicrophoneLost | SilenceTimeout
-    | Tick | EntryOpened | EntrySaved
+    | Tick | EntryOpened | EntrySaved | TypedLine
 )

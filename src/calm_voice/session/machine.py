@@ -36,6 +36,7 @@ from calm_voice.session.inputs import (
     SpeechDone,
     StepFinished,
     TypedAnswer,
+    TypedLine,
     VoiceAttached,
     VoiceHeard,
 )
@@ -69,6 +70,8 @@ def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outc
         return hearing.on_heard(state, event, ctx, now)
     if isinstance(event, TypedAnswer):
         return hearing.typed(state, event, ctx, now)
+    if isinstance(event, TypedLine):
+        return hearing.typed_line(state, event, ctx, now)
     if isinstance(event, Dictated):
         return hearing.dictated(state, event)
     if isinstance(event, SpeechDone):
