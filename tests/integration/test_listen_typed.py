@@ -40,7 +40,7 @@ def test_a_mistyped_command_is_not_saved_and_voice_changes_are_confirmed(
     run = ListenRun(pulse, home, ["listen", "--no-voice", "--quiet-start"])
     try:
         run.wait_for("ready at step 1")
-        for line, answer in (("nxt", "I didn't understand “nxt”; say help"),
+        for line, answer in (("nxt", "saying: I didn't understand “nxt”; say help"),
                              ("go to step 20", "I didn't understand “go to step 20”"),
                              ("softer", f"softer: volume {round((1 - VOLUME_STEP) * 100)}%"),
                              ("slower", f"slower: rate {165 - RATE_STEP} words a minute"),
@@ -63,3 +63,19 @@ def test_a_mistyped_command_is_not_saved_and_voice_changes_are_confirmed(
                             cwd=REPO, capture_output=True, text=True, timeout=60)
     said = [line for line in listed.stdout.splitlines()[1:] if line.strip()]
     assert len(said) == 1 and "nxt is what I typed first" in said[0], listed.stdout
+
+
+@pytest.mark.audio
+def test_notices_are_only_shown_when_speaking_them_is_turned_off(
+        pulse: PulseServer, tmp_path: Path) -> None:
+    run = ListenRun(pulse, tmp_path / "home", ["listen", "--no-voice", "--quiet-start"],
+                    "speaker: {speak_notices: false}\n")
+    try:
+        run.wait_for("ready at step 1")
+        run.type("nxt")
+        run.wait_for("I didn't understand “nxt”")
+        run.type("where am i")  # something said after it, so a spoken notice would show first
+        run.wait_for("saying: You are at step 1")
+    finally:
+        assert run.quit() == 0
+    assert not any("saying: I didn't understand" in line for line in run.lines)

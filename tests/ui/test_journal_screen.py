@@ -101,6 +101,7 @@ async def test_lists_newest_first_and_shows_the_transcript(data: Path, guide: Gu
         assert "+0:00.0" in text.plain
         styled = {text.plain[s.start:s.end]: str(s.style) for s in text.spans}
         assert styled["keeps"] == LOW_STYLE  # conf 0.3
+        assert "work keeps? him busy" in text.plain  # marked, not by colour alone
         assert styled["work"] == CURSOR_STYLE  # the word cursor starts on the first word
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert transcript.selected == (transcript.entry.utterances[0].id, 2)

@@ -1,5 +1,6 @@
 """A line typed in `listen` that is not a command: the answer inside an open question, otherwise
-"I didn't understand" and nothing saved; and the line that confirms a change of voice."""
+"I didn't understand" and nothing saved; the line that confirms a change of voice; and which
+notices are also said aloud."""
 
 from __future__ import annotations
 
@@ -7,16 +8,18 @@ from pathlib import Path
 
 from calm_voice.events import Final
 from calm_voice.guide import load_guide
+from calm_voice.runtime.reports import SpokenNotices
 from calm_voice.runtime.speech_out import SpeechOut
 from calm_voice.session.context import Context
 from calm_voice.session.effects import (
     AddUtterance,
     AdjustVoice,
+    Announce,
     SaveTypedAnswer,
     ShowHeard,
     ShowNotice,
 )
-from calm_voice.session.inputs import TypedLine
+from calm_voice.session.inputs import NoticeToSay, TypedLine
 from calm_voice.session.machine import transition
 from calm_voice.session.navigation import RATE_STEP, VOLUME_STEP
 from calm_voice.session.script import not_understood
@@ -68,3 +71,22 @@ def test_every_change_of_voice_is_confirmed_with_the_new_value() -> None:
     SpeechOut(None, GUIDE, quiet, lambda _: None, lookahead=False).apply(
         AdjustVoice(volume_delta=VOLUME_STEP), 0)
     assert quiet.of("notice")[0][0].startswith("louder: nothing is read aloud")
+
+
+def test_warnings_and_errors_are_said_aloud_and_information_is_only_shown() -> None:
+    idle = SessionState(step=0)
+    for severity in ("warning", "error"):
+        _, effects = transition(idle, NoticeToSay("No microphone was found.", severity), CTX)
+        assert Announce("No microphone was found.") in effects
+    _, effects = transition(idle, NoticeToSay("Loading the speech model…"), CTX)
+    assert not any(isinstance(e, Announce) for e in effects)
+
+
+def test_the_spoken_notices_sink_shows_everything_and_asks_for_notices_to_be_said() -> None:
+    shown, asked = RecordingSink(), []
+    sink = SpokenNotices(shown, asked.append)
+    sink.on_notice("The journal is busy.", "warning")
+    sink.on_say("Next step.")
+    assert shown.of("notice") == [("The journal is busy.", "warning")]
+    assert shown.of("say") == ["Next step."]
+    assert asked == [NoticeToSay("The journal is busy.", "warning")]

@@ -83,6 +83,14 @@ class TypedAnswer:
 
 
 @dataclass(frozen=True)
+class NoticeToSay:
+    """A notice that was shown, to be said aloud too (when the setting speak_notices is on)."""
+
+    text: str
+    severity: str = "information"
+
+
+@dataclass(frozen=True)
 class TypedLine:
     """A typed line that is not a command (in `listen`): the answer while a question is open,
     otherwise not understood and not kept."""
@@ -132,5 +140,5 @@ class EntrySaved:
 Input = (
     Command | SentenceStarted | StepFinished | PromptAsked | SpeechDone | SpeakerPlaying
     | VoiceHeard | Dictated | TypedAnswer | VoiceAttached | MicrophoneLost | SilenceTimeout
-    | Tick | EntryOpened | EntrySaved | TypedLine
+    | Tick | EntryOpened | EntrySaved | TypedLine | NoticeToSay
 )
