@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from calm_voice.guide import load_guide
+from calm_voice.paths import default_guide_path
 from calm_voice.session.navigation import RATE_STEP, VOLUME_STEP
 from tests.support.listen_run import REPO, ListenRun
 from tests.support.pulse import PulseServer
@@ -79,3 +81,20 @@ def test_notices_are_only_shown_when_speaking_them_is_turned_off(
     finally:
         assert run.quit() == 0
     assert not any("saying: I didn't understand" in line for line in run.lines)
+
+
+@pytest.mark.audio
+def test_quiet_start_from_a_step_waits_there_for_a_command(
+        pulse: PulseServer, tmp_path: Path) -> None:
+    run = ListenRun(pulse, tmp_path / "home",
+                    ["listen", "--no-voice", "--quiet-start", "--from", "reason-3"])
+    try:
+        run.wait_for("ready at step")
+        run.type("where am i")  # anything read before this answer was read unasked
+        answered = run.wait_for("saying: You are at step")
+    finally:
+        assert run.quit() == 0
+    assert not any(line.split("  ", 1)[-1].startswith("reading:")
+                   for line in run.lines[:answered]), "\n".join(run.lines)
+    guide = load_guide(default_guide_path())
+    assert f"step {guide.index_of('reason-3') + 1} of" in run.lines[answered]
