@@ -14,8 +14,9 @@ from textual.widgets import DataTable, Input, Label, RadioSet
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal.export_choice import CHOICE_FILE
 from calm_voice.paths import default_guide_path
-from calm_voice.ui.screens.journal import MATCH_STYLE, JournalScreen
+from calm_voice.ui.screens.journal import JournalScreen
 from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, ExportDialog
+from calm_voice.ui.widgets.journal_rows import MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import MATCH_STYLE as WORD_MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import JournalTranscript
 from tests.ui.helpers import synchronous

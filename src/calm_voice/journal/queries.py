@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Sequence
 
 from calm_voice.errors import UnknownEntryError
@@ -31,20 +30,6 @@ def words_from_json(text: str) -> tuple[Word, ...]:
 def fts_query(text: str) -> str:
     """Each word of the user's text as a quoted prefix term, so FTS syntax in it is inert."""
     return " ".join(f'"{token}"*' for token in re.findall(r"\w+", text))
-
-
-def _folded(word: str) -> str:
-    """A word as the index compares it: case and accents set aside (remove_diacritics)."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def match_spans(text: str, query: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of each word of `text` that one of the query's words begins, as the index
-    matched it, so the whole utterance can be shown with the matches marked."""
-    terms = [_folded(term) for term in re.findall(r"\w+", query)]
-    return tuple((found.start(), found.end()) for found in re.finditer(r"\w+", text)
-                 if any(_folded(found.group()).startswith(term) for term in terms))
 
 
 HAS_WORDS = ("(e.closed IS NOT NULL OR "
@@ -149,8 +134,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 100) -> list[Search
         JOIN utterances u ON u.id = m.rowid
         JOIN entries e ON e.id = u.entry_id
         ORDER BY u.id DESC"""
-    return [SearchHit(entry_id, utterance_id, created, step, said, match_spans(said, text),
-                      step_title=title)
+    return [SearchHit(entry_id, utterance_id, created, step, said, text, step_title=title)
             for entry_id, utterance_id, created, step, said, title
             in conn.execute(sql, (query, limit))]
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from calm_voice.events import Word
 from calm_voice.guide import Guide
+from calm_voice.journal.matching import match_spans
 
 LOW_CONFIDENCE = 0.6
 """A word the recogniser was less sure of than this is shown as low confidence."""
@@ -85,9 +86,15 @@ class SearchHit:
     created: str
     step: str
     text: str
-    matches: tuple[tuple[int, int], ...] = ()
-    """(start, end) character offsets in `text` of each matched word."""
+    query: str
+    """What was searched for."""
     step_title: str | None = None
+
+    @property
+    def matches(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) character offsets in `text` of each matched word; worked out only
+        when asked, so a search costs no more than the index lookup."""
+        return match_spans(self.text, self.query)
 
 
 @dataclass(frozen=True)

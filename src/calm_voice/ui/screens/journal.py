@@ -8,7 +8,6 @@ workers only post messages, and the handlers here own the widgets.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +34,6 @@ from calm_voice.journal.export_choice import (
     save_choice,
 )
 from calm_voice.journal.player import ClipPlayer
-from calm_voice.journal.queries import match_spans
 from calm_voice.journal.records import Clip, EntryDetail, short_time
 from calm_voice.safe_text import for_markup, for_terminal
 from calm_voice.ui.widgets.journal_dialogs import (
@@ -43,6 +41,7 @@ from calm_voice.ui.widgets.journal_dialogs import (
     EditUtteranceDialog,
     ExportDialog,
 )
+from calm_voice.ui.widgets.journal_rows import Row, hit_text
 from calm_voice.ui.widgets.journal_transcript import JournalTranscript
 
 PAGE_SIZE = 200
@@ -51,35 +50,6 @@ PAGE_AHEAD = 50
 SEARCH_DEBOUNCE = 0.25
 ENTRY_DEBOUNCE = 0.08
 SEARCH_LIMIT = 500
-
-
-MATCH_STYLE = "bold reverse"
-"""A search match in the list: shown by weight and inversion, not by colour alone."""
-HIT_CONTEXT = 24
-"""Characters shown before a search's first match in the list, so the match stays in view."""
-
-
-@dataclass(frozen=True)
-class Row:
-    entry_id: int
-    created: str
-    step: str
-    said: Text
-    step_title: str | None = None
-
-
-def hit_text(text: str, query: str) -> Text:
-    """What was said, with the matched words marked; a long one starts a little before the
-    first match (the whole utterance is in the transcript beside)."""
-    shown = Text(for_terminal(text))  # Text: shown as is, never read as markup
-    matches = match_spans(shown.plain, query)
-    for start, end in matches:
-        shown.stylize(MATCH_STYLE, start, end)
-    first = matches[0][0] if matches else 0
-    if first > HIT_CONTEXT:
-        cut = shown.plain.rfind(" ", 0, first - HIT_CONTEXT // 2) + 1 or first - HIT_CONTEXT // 2
-        shown = Text("…") + shown[cut:]
-    return shown
 
 
 class JournalScreen(Screen[None]):

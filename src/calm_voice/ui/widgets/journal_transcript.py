@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from calm_voice.guide import Guide
-from calm_voice.journal.queries import match_spans
+from calm_voice.journal.matching import match_spans
 from calm_voice.journal.records import (
     EntryDetail,
     is_low_confidence,
