@@ -38,6 +38,8 @@ class SpeakerSettings:
     """Synthesise the next sentence and step ahead of time."""
     read_on_start: bool = True
     """Start reading the remembered step as soon as calm-voice opens (hands-free from the start)."""
+    speak_notices: bool = True
+    """Also say warnings and errors aloud, for someone who cannot see the screen."""
     sentence_pause: float = 0.6
     """Seconds of quiet between sentences: a calm pace, and room for a command to be heard."""
 

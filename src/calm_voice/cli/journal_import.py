@@ -99,8 +99,10 @@ def add_recording(settings: Settings, wav_path: Path, step_id: str,
             "in the language of the speech model.",
         )
     with JournalStore.from_settings(settings) as store:
+        asked = guide.prompt(prompt)
         entry = store.open_entry(guide.id, step.id, prompt, settings.recognizer.language,
-                                 model_name)
+                                 model_name, step_title=step.title,
+                                 prompt_text=asked.text if asked else None)
         try:
             for final in finals:
                 audio, start = cut(wav_path, final)

@@ -39,10 +39,10 @@ def build(settings: Settings, sink: Sink, guide: Guide, *, voice: bool = True) -
         journal_factory=lambda: _open_journal(settings, sink),
     )
     if voice:
-        threading.Thread(target=_start_voice_reporting, args=(loop, settings, sink),
+        threading.Thread(target=_start_voice_reporting, args=(loop, settings, loop.sink),
                          daemon=True, name="calm-voice-start").start()
     else:
-        sink.on_notice("Voice commands are off; use the keys.", "information")
+        loop.sink.on_notice("Voice commands are off; use the keys.", "information")
     return loop
 
 

@@ -15,6 +15,7 @@ from calm_voice.session import away, hearing, navigation
 from calm_voice.session.context import Context
 from calm_voice.session.effects import (
     SPEECH,
+    Announce,
     AskPrompt,
     CloseEntry,
     Effect,
@@ -29,6 +30,7 @@ from calm_voice.session.inputs import (
     EntrySaved,
     Input,
     MicrophoneLost,
+    NoticeToSay,
     PersonAway,
     PersonBack,
     PromptAsked,
@@ -38,6 +40,7 @@ from calm_voice.session.inputs import (
     SpeechDone,
     StepFinished,
     TypedAnswer,
+    TypedLine,
     VoiceAttached,
     VoiceHeard,
 )
@@ -71,6 +74,10 @@ def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outc
         return hearing.on_heard(state, event, ctx, now)
     if isinstance(event, TypedAnswer):
         return hearing.typed(state, event, ctx, now)
+    if isinstance(event, TypedLine):
+        return hearing.typed_line(state, event, ctx, now)
+    if isinstance(event, NoticeToSay):
+        return state, say_notice(event)
     if isinstance(event, Dictated):
         return hearing.dictated(state, event)
     if isinstance(event, SpeechDone):
@@ -102,6 +109,15 @@ def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outc
     if isinstance(event, EntrySaved):
         return hearing.entry_saved(state, event)
     return state, []  # Tick: only the bookkeeping after every input
+
+
+def say_notice(notice: NoticeToSay) -> list[Effect]:
+    """Warnings and errors are said aloud. Other notices are only shown: what they tell is heard
+    anyway (the changed voice, the step read, "Saved" said by the session itself), and saying
+    them would cut into the guide or into an answer being taken down."""
+    if notice.severity == "information":
+        return []
+    return [Announce(notice.text)]
 
 
 def _speech_done(state: SessionState, done: SpeechDone, ctx: Context,

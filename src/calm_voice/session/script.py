@@ -93,6 +93,11 @@ def next_move(state: SessionState, guide: Guide) -> str:
     return f"Press space{words} to hear this step, n for the next one."
 
 
+def not_understood(text: str, shown_chars: int = 40) -> str:
+    said = text if len(text) <= shown_chars else text[:shown_chars - 1] + "…"
+    return f"I didn't understand “{said}”; say help to hear what you can say. It was not saved."
+
+
 def no_step(number: int, total: int) -> str:
     return f"There is no step {number}. The steps go from 1 to {total}."
 

@@ -187,10 +187,11 @@ class Speaker:
                 out[place:place + count] = samples[first:first + count]
         return out
 
-    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None:
+    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> tuple[int, float]:
         rate = min(MAX_RATE, max(MIN_RATE, self._synth.rate + rate_delta))
         volume = min(MAX_VOLUME, max(MIN_VOLUME, round(self._synth.volume + volume_delta, 2)))
         self._synth.configure(rate=rate, volume=volume)
+        return rate, volume
 
     def close(self) -> None:
         self.stop()
