@@ -92,7 +92,7 @@ def test_unknown_settings_are_named(tmp_path: Path) -> None:
     assert raised.value.problem == (
         f"In {path}, 'speaker' has unknown setting(s): pitch, speed.")
     assert raised.value.fix == ("Known settings are: lookahead, rate, read_on_start, "
-                                "sentence_pause, voice, volume.")
+                                "sentence_pause, speak_notices, voice, volume.")
 
 
 def test_unknown_sections_are_named(tmp_path: Path) -> None:
@@ -198,7 +198,7 @@ def test_the_cli_reports_a_bad_config_in_one_short_message(tmp_path: Path) -> No
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"In {path}, 'speaker' has unknown setting(s): speed. "
-        "Known settings are: lookahead, rate, read_on_start, sentence_pause, voice, volume.")
+        "Known settings are: lookahead, rate, read_on_start, sentence_pause, speak_notices, voice, volume.")
 
 
 @pytest.mark.parametrize(
