@@ -198,7 +198,8 @@ def test_the_cli_reports_a_bad_config_in_one_short_message(tmp_path: Path) -> No
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"In {path}, 'speaker' has unknown setting(s): speed. "
-        "Known settings are: lookahead, rate, read_on_start, sentence_pause, speak_notices, voice, volume.")
+        "Known settings are: lookahead, rate, read_on_start, sentence_pause, speak_notices, "
+        "voice, volume.")
 
 
 @pytest.mark.parametrize(
