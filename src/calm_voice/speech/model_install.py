@@ -25,7 +25,7 @@ from calm_voice.speech.model_archive import (
     verify_files,
 )
 from calm_voice.speech.model_fetch import SPARE_BYTES, file_digest, megabytes
-from calm_voice.speech.models import WORK_DIR, CatalogEntry, saved_catalog
+from calm_voice.speech.models import WORK_DIR, CatalogEntry, make_folder, saved_catalog
 
 
 def name_of(source: Path) -> str:
@@ -54,12 +54,7 @@ def install_brought(source: Path, models_dir: Path, name: str | None = None) -> 
         raise ModelError(f"{name} is already installed in {models_dir / name}.",
                          f"To replace it, first run: calm-voice models remove {name}")
     work = models_dir / WORK_DIR
-    try:
-        work.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"calm-voice cannot create the models folder {models_dir} "
-                            f"({exc.strerror}).", "Check the folder's permissions, or set "
-                            "CALM_VOICE_MODELS to a folder you can write.") from exc
+    make_folder(work, models_dir)
     record: dict[str, object] = {"name": name, "installed_from": str(source)}
     try:
         if source.is_dir():
