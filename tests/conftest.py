@@ -1,4 +1,5 @@
-"""Shared fixtures: a private data home for every test, and the private PulseAudio server."""
+"""Shared fixtures: a private data home for every test, the tests' own Korean commands, and the
+private PulseAudio server."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ import pytest
 from tests.support.pulse import PulseServer, start_pulse
 
 REPO = Path(__file__).resolve().parents[1]
+TEST_COMMANDS = REPO / "tests" / "data" / "commands"
+"""The Korean words the tests speak; the shipped content/commands.ko.yaml is tested on its own."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test, and every calm-voice it starts, hears the tests' own Korean commands. Set
+    before collection: some test modules build their grammar when imported."""
+    os.environ["CALM_VOICE_COMMANDS"] = str(TEST_COMMANDS)
 
 
 @pytest.fixture(autouse=True)
