@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.support.pulse import PulseServer, start_pulse
+from tests.support.vocabulary import use_test_commands
 
 REPO = Path(__file__).resolve().parents[1]
-TEST_COMMANDS = REPO / "tests" / "data" / "commands"
-"""The Korean words the tests speak; the shipped content/commands.ko.yaml is tested on its own."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Every test, and every calm-voice it starts, hears the tests' own Korean commands. Set
-    before collection: some test modules build their grammar when imported."""
-    os.environ["CALM_VOICE_COMMANDS"] = str(TEST_COMMANDS)
+    """Every test, and every calm-voice it starts, hears the tests' own Korean commands (the
+    shipped ones are tested on their own). Set before collection: some test modules build their
+    grammar when imported."""
+    use_test_commands()
 
 
 @pytest.fixture(autouse=True)
