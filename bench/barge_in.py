@@ -31,6 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.listen_run import REPO, ListenRun  # noqa: E402
 from tests.support.live_record import LiveRecorder  # noqa: E402
 from tests.support.pulse import MIC, SPEAKER, PulseServer, start_pulse  # noqa: E402
+from tests.support.vocabulary import use_test_commands  # noqa: E402
+
+use_test_commands()  # the Korean words this bench says are the tests' own
 
 KO_GUIDE = REPO / "tests" / "data" / "guide.ko.yaml"
 CONFIG = "recognizer: {language: ko}\nspeaker: {rate: 150}\n"

@@ -22,11 +22,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.speech import RATE, silence, spoken  # noqa: E402
+from tests.support.vocabulary import use_test_commands  # noqa: E402
 
 from calm_voice.commands import load_vocabulary  # noqa: E402
 from calm_voice.events import Final  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model  # noqa: E402
+
+use_test_commands()  # the Korean words this bench says are the tests' own
 
 VOICES = ("ko", "ko+f3", "ko+m3", "ko+f5", "ko+m7")
 BLOCK = RATE * 2 // 50

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support import echo_rig  # noqa: E402
 from tests.support.guide_audio import Reading, guide_sentences, read_aloud  # noqa: E402
 from tests.support.speech import RATE, spoken  # noqa: E402
+from tests.support.vocabulary import use_test_commands  # noqa: E402
 
 from calm_voice.audio import echo_cancel  # noqa: E402
 from calm_voice.commands import Vocabulary, load_vocabulary  # noqa: E402
@@ -51,6 +52,8 @@ from calm_voice.runtime.echo import (  # noqa: E402
     is_own_voice,
 )
 from calm_voice.speech.recognizer import Recognizer, load_model, transcribe_pcm  # noqa: E402
+
+use_test_commands()  # the Korean words this bench says are the tests' own
 
 REPO = Path(__file__).resolve().parents[1]
 KO_GUIDE = REPO / "tests" / "data" / "guide.ko.yaml"

@@ -30,11 +30,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.support.vocabulary import use_test_commands  # noqa: E402
+
 from calm_voice.audio.wavfile import read_for_recognizer  # noqa: E402
 from calm_voice.commands import load_vocabulary  # noqa: E402
 from calm_voice.events import Final  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import RATE, Recognizer, load_model  # noqa: E402
+
+use_test_commands()  # the Korean words this bench says are the tests' own
 
 WORDS = ("다시", "멈춰", "계속")
 BLOCK_BYTES = RATE * 2 * 20 // 1000  # 20 ms, as Capture delivers

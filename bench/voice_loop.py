@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.fakes import RecordingSink  # noqa: E402
 from tests.support.pulse import start_pulse  # noqa: E402
+from tests.support.vocabulary import use_test_commands  # noqa: E402
 
 from calm_voice.audio.devices import rescan  # noqa: E402
 from calm_voice.config import Settings, apply_overrides  # noqa: E402
@@ -33,6 +34,8 @@ from calm_voice.guide import load_guide  # noqa: E402
 from calm_voice.runtime.assemble import build  # noqa: E402
 from calm_voice.runtime.loop import SessionLoop  # noqa: E402
 from calm_voice.session.inputs import VoiceHeard  # noqa: E402
+
+use_test_commands()  # the Korean words this bench says are the tests' own
 
 REPO = Path(__file__).resolve().parents[1]
 

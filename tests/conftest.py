@@ -1,4 +1,5 @@
-"""Shared fixtures: a private data home for every test, and the private PulseAudio server."""
+"""Shared fixtures: a private data home for every test, the tests' own Korean commands, and the
+private PulseAudio server."""
 
 from __future__ import annotations
 
@@ -11,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.support.pulse import PulseServer, start_pulse
+from tests.support.vocabulary import use_test_commands
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test, and every calm-voice it starts, hears the tests' own Korean commands (the
+    shipped ones are tested on their own). Set before collection: some test modules build their
+    grammar when imported."""
+    use_test_commands()
 
 
 @pytest.fixture(autouse=True)

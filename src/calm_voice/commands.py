@@ -105,7 +105,15 @@ def _phrase_list(name: str, value: Any) -> list[str]:
 
 
 def load_vocabulary(language: str = "en", content_dir: Path | None = None) -> Vocabulary:
-    path = (content_dir or paths.content_dir()) / f"commands.{language}.yaml"
+    """The spoken commands of a language: from `content_dir` if given, else one's own folder
+    (CALM_VOICE_COMMANDS) or the packaged content."""
+    path = (content_dir / f"commands.{language}.yaml" if content_dir
+            else paths.commands_path(language))
+    return load_vocabulary_file(path, language)
+
+
+def load_vocabulary_file(path: Path, language: str) -> Vocabulary:
+    """A commands file (format of content/commands.en.yaml); `language` unless it names one."""
     data = _load_yaml(path)
     phrases: dict[str, Command] = {}
     confusions: dict[str, Command] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-from calm_voice.errors import DataDirError
+from calm_voice.errors import ConfigError, DataDirError
 
 APP_NAME = "calm-voice"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -46,9 +46,35 @@ def default_guide_path(language: str = "en") -> Path:
     return content_dir() / f"guide.{language}.yaml"
 
 
+def own_commands_dir() -> Path | None:
+    """A folder of one's own spoken commands (CALM_VOICE_COMMANDS), looked in before the packaged
+    ones, language by language; None when it is not set."""
+    override = os.environ.get("CALM_VOICE_COMMANDS")
+    if not override:
+        return None
+    folder = Path(override).expanduser()
+    if not folder.is_dir():
+        raise ConfigError(f"The commands folder {folder} (set by CALM_VOICE_COMMANDS) "
+                          f"{'is not a folder' if folder.exists() else 'does not exist'}.",
+                          "Set CALM_VOICE_COMMANDS to a folder holding commands.<language>.yaml "
+                          "files, or unset it to use the built-in commands.")
+    return folder
+
+
+def commands_path(language: str) -> Path:
+    """The command vocabulary of a language: one's own (CALM_VOICE_COMMANDS) or the packaged one."""
+    name = f"commands.{language}.yaml"
+    own = own_commands_dir()
+    if own is not None and (own / name).exists():
+        return own / name
+    return content_dir() / name
+
+
 def command_languages() -> list[str]:
-    """Languages calm-voice has spoken commands for (content/commands.<language>.yaml)."""
-    return sorted(path.name.split(".")[1] for path in content_dir().glob("commands.*.yaml"))
+    """Languages calm-voice has spoken commands for (commands.<language>.yaml, packaged or own)."""
+    folders = [content_dir(), *filter(None, [own_commands_dir()])]
+    return sorted({path.name.split(".")[1] for folder in folders
+                   for path in folder.glob("commands.*.yaml")})
 
 
 def models_dir() -> Path:

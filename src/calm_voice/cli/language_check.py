@@ -43,7 +43,7 @@ def language_checks(settings: Settings) -> list[Check]:
     except CalmVoiceError as exc:
         return [*checks, Check("FAIL", "spoken commands", str(exc))]
     checks.append(Check("OK", "spoken commands", f"'{language}', {len(vocabulary.phrases)} "
-                                                 "phrases"))
+                                                 f"phrases, {paths.commands_path(language)}"))
     if guide.language != language:
         checks.append(_guide_mismatch(guide.language, language))
     return [*checks, *_model_checks(settings, vocabulary.grammar())]
