@@ -41,7 +41,8 @@ def came_back(state: SessionState, guide: Guide, now: float) -> Outcome:
     if state.mode is Mode.REFLECTING and not state.entry_open:
         if not state.voice_attached:  # the question is on screen: the typed answer is taken
             return navigation.open_answer(state, guide, now)
-        return state, [AskPrompt(state.step, state.prompt, answer_hint(state.voice_attached))]
+        hint = answer_hint(state.voice_attached, state.spoken)
+        return state, [AskPrompt(state.step, state.prompt, hint)]
     return state, []
 
 

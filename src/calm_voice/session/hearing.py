@@ -101,7 +101,8 @@ def typed_line(state: SessionState, event: TypedLine, ctx: Context, now: float) 
         return typed(state, TypedAnswer(event.text), ctx, now)
     if not event.text.strip():
         return state, []
-    return state, [ShowNotice(script.not_understood(event.text.strip()), "warning")]
+    told = script.not_understood(event.text.strip(), spoken=state.spoken)
+    return state, [ShowNotice(told, "warning")]
 
 
 def entry_opened(state: SessionState, event: EntryOpened) -> Outcome:
@@ -113,7 +114,8 @@ def entry_opened(state: SessionState, event: EntryOpened) -> Outcome:
 
 
 def entry_saved(state: SessionState, event: EntrySaved) -> Outcome:
-    note = script.saved(event.words, by_voice=state.voice_attached)
+    note = script.saved(event.words, by_voice=state.voice_attached,
+                         spoken=state.spoken)
     told: Effect = (Announce(note) if event.note is SavedNote.SPOKEN
                     else ShowNotice(note, "information"))  # not spoken over the next thing
     return state, [ShowEntrySaved(event.entry_id, event.utterances, event.words), told]

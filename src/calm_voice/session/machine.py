@@ -45,6 +45,7 @@ from calm_voice.session.inputs import (
     VoiceHeard,
 )
 from calm_voice.session.navigation import Outcome
+from calm_voice.session.spoken_words import spoken_words
 from calm_voice.session.state import (
     Listening,
     ListeningMode,
@@ -101,7 +102,7 @@ def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outc
     if isinstance(event, VoiceAttached):
         # recognizer_mode None: the new voice input is told how to listen.
         return replace(state, voice_attached=True, model_name=event.model_name,
-                       recognizer_mode=None), []
+                       spoken=spoken_words(ctx.vocabulary), recognizer_mode=None), []
     if isinstance(event, MicrophoneLost):
         return replace(state, voice_attached=False, recognizer_mode=None), []
     if isinstance(event, EntryOpened):

@@ -44,8 +44,8 @@ def ask(state: SessionState, guide: Guide, prompt: int) -> Outcome:
     state, effects = close_entry(state)
     prompts = guide.steps[state.step].prompts
     prompt = prompt % len(prompts)
-    effects += [StopSpeech(),
-                AskPrompt(state.step, prompt, script.answer_hint(state.voice_attached))]
+    hint = script.answer_hint(state.voice_attached, state.spoken)
+    effects += [StopSpeech(), AskPrompt(state.step, prompt, hint)]
     return replace(state, mode=Mode.REFLECTING, prompt=prompt, sentence=0,
                    next_prompt=None), effects
 
@@ -137,7 +137,7 @@ def on_command(state: SessionState, cmd: Command, guide: Guide) -> Outcome:
     if kind is CommandKind.WHERE:
         return state, [Announce(script.where_am_i(state, guide))]
     if kind is CommandKind.HELP:
-        return state, [ShowHelp(), Announce(script.HELP_TEXT)]
+        return state, [ShowHelp(), Announce(script.help_text(state.spoken))]
     if kind is CommandKind.REFLECT:
         if state.mode is Mode.REFLECTING:
             return ask(state, guide, state.prompt + 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from calm_voice.session.spoken_words import SpokenWords
+
 
 class TextEnum(str, Enum):
     """A str Enum that prints as its value, so it reads the same in a log line or a label."""
@@ -74,6 +76,8 @@ class SessionState:
     step_replaced: bool = False
     """Other speech played since the step was started, so resuming must start the step again."""
     voice_attached: bool = False
+    spoken: SpokenWords = SpokenWords()
+    """The words for each command in the language listened for, for the lines saying what to say."""
     model_name: str = ""
     speaking: bool = False  # the speaker is playing (not paused)
     listening: Listening = Listening.OFF
