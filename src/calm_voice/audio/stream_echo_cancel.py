@@ -51,7 +51,7 @@ class StreamingEchoCanceller:
         self._mic_log = np.zeros(RATE)  # the last second of microphone, for the delay search
         self._mic_in = np.zeros(0)
         self._ref_in = np.zeros(0)
-        self._out = np.zeros(0)
+        self._skip = BLOCK
         self.delay = float(MARGIN)
         """Samples (fractional) by which the echo's direct sound lags the reference."""
         self._lags: list[float] = []
@@ -86,6 +86,9 @@ class StreamingEchoCanceller:
         if not outputs:
             return np.zeros(0, dtype=np.int16)
         out = np.concatenate(outputs)
+        if self._skip:  # the suppressor's first half-frame: drop it, so out[n] lines up with in[n]
+            dropped = min(self._skip, out.size)
+            out, self._skip = out[dropped:], self._skip - dropped
         return np.clip(np.round(out), -32768, 32767).astype(np.int16)
 
     def _block(self, mic: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -94,10 +97,13 @@ class StreamingEchoCanceller:
         self._blocks += 1
         if self._blocks % CHECK_EVERY == 0 and not self.talking:
             self._check_delay()
-        spectra = self._reference_spectra()
-        if not np.any(spectra):
+        if not np.any(self._ref[-(self._reach() + FFT):]):  # nothing played within reach
             self._echo_power *= TAIL_DECAY
+            self.talking = False
+            if float(self._echo_power.max()) < 1.0:
+                return self._pass(mic)
             return self._suppress(mic, np.zeros(BLOCK))
+        spectra = self._reference_spectra()
         echo_used = self._predict(self._used, spectra)
         echo_adapting = self._predict(self._adapting, spectra)
         error_used = mic - echo_used
@@ -106,6 +112,17 @@ class StreamingEchoCanceller:
             self._adapt(spectra, error_adapting)
             self._choose(mic, error_used, error_adapting)
         return self._suppress(error_used, echo_used)
+
+    def _reach(self) -> int:
+        """How far back in the reference the filter reads, in samples."""
+        return round(self.delay) - MARGIN + PARTITIONS * BLOCK
+
+    def _pass(self, mic: np.ndarray) -> np.ndarray:
+        """The suppressor with every gain at 1, cheaply: its output is the previous block."""
+        out = self._overlap + self._last_error * self._window[:BLOCK] ** 2
+        self._overlap = mic * self._window[BLOCK:] ** 2
+        self._last_error, self._last_echo = mic, np.zeros(BLOCK)
+        return out
 
     def _reference_spectra(self) -> np.ndarray:
         """FFT of each partition's 2-block window, newest (least delayed) first, read at the
