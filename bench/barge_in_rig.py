@@ -4,19 +4,23 @@ streaming echo canceller in front of the recogniser, on the same recordings.
 Every trial takes a stretch of the guide read aloud (espeak-ng: the English guide, or the Korean
 test guide made of command words), sends it through a simulated laptop room
 (tests/support/echo_rig.py: 10-200 ms drifting delay, reverberation, colour, distortion, noise;
-realistic and harsh) and speaks a Korean command word over it 3-4 s in, at a speech-to-echo
-ratio from +10 dB to -5 dB, in one of five espeak-ng voices. The microphone and what was played
+realistic and harsh) and speaks a Korean command word over it 8-9 s in, at a speech-to-echo
+ratio from +10 dB to -5 dB, in one of five espeak-ng voices, the person at an ordinary -26 dBFS
+while talking. The microphone and what was played
 are streamed in 20 ms blocks (as capture delivers them) through
 calm_voice.audio.stream_echo_cancel (or straight through, for the baseline) into the real
-Recognizer (Vosk Korean model, command grammar, the app's default endpoint settings).
+Recognizer (Vosk Korean model, command grammar, the app's default endpoint settings), which
+listens from 3 s before the command: in the app the canceller has been following the guide
+since its first sentence (the self-trigger runs below start it cold).
 
-* obeyed: a Final that is exactly the spoken word, overlapping it, that the app's own-voice
-  check (echo_cancel.judge on the raw microphone) lets through;
+* obeyed: a Final that is exactly the spoken word, overlapping it, sure enough for the session
+  (MIN_COMMAND_CONFIDENCE) and let through by the app's own-voice check (echo_cancel.judge on
+  the raw microphone); heard: the same without those two checks;
 * wrong: any other command Final in the trial (the echo heard as a command, or a mishearing);
 * self-triggers: full read-throughs (Korean guide + prompts + help; the English guide's first
   four steps) through the realistic and the harsh room, no person: command Finals let through;
-* clean ceiling: the same word and voice with no echo at all, no canceller (what the model and
-  espeak-ng allow);
+* voice alone: the person's voice exactly as mixed in, with no echo and no canceller (what the
+  model and espeak-ng allow: the ceiling for any canceller);
 * dictation: Korean sentences with nothing playing, transcribed with and without the canceller
   in the path (it must leave them alone);
 * CPU: the canceller's real-time factor (its CPU time / audio time).
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -48,20 +53,24 @@ from calm_voice.commands import Vocabulary, load_vocabulary  # noqa: E402
 from calm_voice.config import RecognizerSettings  # noqa: E402
 from calm_voice.events import Final  # noqa: E402
 from calm_voice.paths import default_guide_path  # noqa: E402
+from calm_voice.session.context import MIN_COMMAND_CONFIDENCE  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model  # noqa: E402
 
 BLOCK = RATE // 50
-LEAD_S = 4.0  # the guide has been talking this long when the trial's stretch starts
+LEAD_S = 8.0  # the guide (and the canceller) have been at it this long before the command
+VOICE_LEVEL = 0.05 * 32768  # -26 dBFS while talking: an ordinary voice at a laptop's microphone
+LISTEN_S = 3.0  # the recogniser's stretch starts this long before the command
 SENTENCES = ("오늘은 날씨가 좋아요", "저는 집에 가고 싶어요", "그 사람이 나를 사랑해요",
              "우리는 이야기를 했어요", "마음이 많이 아팠어요", "내일 다시 만나요")
 
 
 def stream(model: object, vocabulary: Vocabulary | None, mic: np.ndarray,
-           played: np.ndarray | None, settings: RecognizerSettings
+           played: np.ndarray | None, settings: RecognizerSettings, listen_from: int = 0
            ) -> tuple[list[Final], float]:
-    """Finals for `mic` fed block by block, through the canceller when `played` is given;
-    also the canceller's CPU seconds. Output times are in `mic`'s time."""
+    """Finals for `mic` fed block by block, through the canceller when `played` is given,
+    the recogniser hearing from sample `listen_from` on; also the canceller's CPU seconds.
+    Times are in `mic`'s time."""
     grammar = vocabulary.grammar() if vocabulary else None
     recognizer = Recognizer(model, grammar, command_hold=settings.command_hold,
                             command_endpoint=settings.command_endpoint)
@@ -76,26 +85,31 @@ def stream(model: object, vocabulary: Vocabulary | None, mic: np.ndarray,
             began = time.process_time()
             block = canceller.process(block, played[offset:offset + block.size])
             spent += time.process_time() - began
-        finals += [e for e in recognizer.accept(block.tobytes()) if isinstance(e, Final)]
+        if offset >= listen_from:
+            finals += [e for e in recognizer.accept(block.tobytes()) if isinstance(e, Final)]
     last = recognizer.flush()
     finals += [last] if last is not None else []
-    return finals, spent
+    shift = listen_from / RATE
+    return [replace(f, start=f.start + shift, end=f.end + shift) for f in finals], spent
 
 
 def obeyed(finals: list[Final], word: str, span: tuple[float, float], mic: np.ndarray,
-           played: np.ndarray) -> tuple[bool, int]:
-    """Whether the word was heard over its span and passed the own-voice check; how many other
-    command Finals came out."""
-    hit, others = False, 0
+           played: np.ndarray) -> tuple[bool, bool, int]:
+    """Whether the word was heard over its span, and whether it also passed the own-voice
+    check; how many other Finals came out."""
+    heard = hit = False
+    others = 0
     for final in finals:
-        if final.text == word and final.start < span[1] and final.end > span[0] and not hit:
+        if final.text == word and final.start < span[1] and final.end > span[0] and not heard:
+            heard = True
             first = max(0, int((final.start - 0.1) * RATE))
             last = int((final.end + 0.1) * RATE)
             reference = played[max(0, first - 2 * RATE):last + RATE // 2]
-            hit = echo_cancel.judge(mic[first:last], reference).person
+            sure = min((w.conf for w in final.words), default=0.0) >= MIN_COMMAND_CONFIDENCE
+            hit = sure and echo_cancel.judge(mic[first:last], reference).person
         elif final.text:
             others += 1
-    return hit, others
+    return heard, hit, others
 
 
 def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str],
@@ -111,26 +125,32 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
         ser = SERS[trial // (2 * len(readings)) % len(SERS)]
         word = words[int(rng.integers(len(words)))]
         voice = PERSON_VOICES[int(rng.integers(len(PERSON_VOICES)))]
-        length = 6 * RATE
+        length = 3 * RATE
         begin = int(rng.integers(0, reading.samples.size - length - lead))
         played = reading.samples[begin:begin + lead + length]
         echo = echo_rig.echo_of(played, random_room(rng, harsh))
         command = spoken(word, folder, voice)
         at = lead + int(rng.uniform(0.0, 1.0) * RATE)
         mic = echo_rig.mix(echo, command, at, ser)
+        # The person talks at an ordinary level; the echo is louder or quieter than that.
+        voice = mic[at:at + command.size] - echo[at:at + command.size]
+        gain = VOICE_LEVEL / max(echo_rig.speech_level(voice), 1e-9)
+        mic *= gain
         span = (at / RATE, (at + command.size) / RATE)
-        clean = np.concatenate([silence(1.0), command, silence(1.5)])
-        ceiling, _ = stream(model, vocabulary, clean.astype(np.float64), None, settings)
+        alone = np.concatenate([silence(1.0), voice * gain, silence(1.5)])
+        ceiling, _ = stream(model, vocabulary, alone.astype(np.float64), None, settings)
         condition = f"{'harsh' if harsh else 'realistic'} {ser:+.0f} dB"
-        table["clean ceiling"][condition][0] += 1
-        table["clean ceiling"][condition][1] += int([f.text for f in ceiling] == [word])
+        table["voice alone"][condition][0] += 1
+        table["voice alone"][condition][1] += int([f.text for f in ceiling] == [word])
         for label, reference in (("no canceller", None), ("streaming canceller", played)):
-            finals, _ = stream(model, vocabulary, mic, reference, settings)
-            hit, others = obeyed(finals, word, span, mic, played)
+            finals, _ = stream(model, vocabulary, mic, reference, settings,
+                               lead - int(LISTEN_S * RATE))
+            heard, hit, others = obeyed(finals, word, span, mic, played)
             row = table[label][condition]
             row[0] += 1
             row[1] += int(hit)
             row[2] += others
+            row[3] += int(heard)
         if trial % 20 == 19:
             print(f"  {trial + 1}/{count} trials", file=sys.stderr)
     return table
@@ -194,14 +214,16 @@ def main() -> None:
         readings = {"ko": read_aloud(ko, folder, "ko"), "en": read_aloud(en, folder, "en-us")}
         table = trials(args.trials, args.seed, readings, words, folder, model, vocabulary,
                        settings)
-        print(f"{'path':22} {'condition':16} {'trials':>7} {'obeyed':>7} {'wrong':>6}")
+        print(f"{'path':22} {'condition':16} {'trials':>7} {'obeyed':>7} {'wrong':>6} "
+              f"{'heard':>6}")
         totals: dict[str, list[float]] = {}
         for label, rows in table.items():
             total = [0.0] * 6
             for condition in sorted(rows):
                 row = rows[condition]
                 total = [a + b for a, b in zip(total, row, strict=True)]
-                print(f"{label:22} {condition:16} {row[0]:>7} {row[1]:>7} {row[2]:>6}")
+                print(f"{label:22} {condition:16} {row[0]:>7} {row[1]:>7} {row[2]:>6} "
+                      f"{row[3]:>6}")
             totals[label] = total
         import calm_voice.session.script as script
 
@@ -221,7 +243,7 @@ def main() -> None:
     rates = {k: t[1] / max(t[0], 1) for k, t in totals.items()}
     print(f"barge-in rig over {args.trials} trials: obeyed {rates['streaming canceller']:.1%} "
           f"with the streaming canceller vs {rates['no canceller']:.1%} without "
-          f"(clean ceiling {rates['clean ceiling']:.1%}); wrong commands "
+          f"(voice alone {rates['voice alone']:.1%}); wrong commands "
           f"{int(totals['streaming canceller'][2])} vs {int(totals['no canceller'][2])}; "
           f"self-triggers {triggers['streaming canceller']} vs {triggers['no canceller']}; "
           f"dictation {same}/{total} identical; canceller RTF {rtf:.3f}")
