@@ -26,11 +26,12 @@ MARGIN = 3 * BLOCK // 2  # the filter starts this much before the found delay
 HISTORY_S = 2.0  # how far back the reference is kept (the largest delay found)
 CHECK_EVERY = 16  # blocks between delay checks (~0.25 s)
 STEP = 0.3  # NLMS step of the adapting filter
-SUPPRESS_OVER = 2.0  # how much residual echo the suppressor assumes, against the predicted echo
+SUPPRESS_OVER = 1.0  # how much residual echo the suppressor assumes, against the predicted echo
 SUPPRESS_FLOOR = 0.05  # -26 dB: never attenuate a band further than this
 TAIL_DECAY = 0.85  # per block: how long the suppressor expects reverberation to ring
 LEAK_MIN, LEAK_MAX = 1e-3, 10.0  # residual echo power against predicted echo power
 LEAK_UP = 0.05  # natural-log step per block when the ratio is above its estimate
+LEAK_QUANTILE = 0.5  # the estimate settles where the ratio is below it this share of the time
 TALKING = 4.0  # residual this far above the echo the filter leaves, in a band: someone else
 TALKING_SHARE = 0.25  # ...in this share of the bands where echo is expected
 AGREE = 4  # delay estimates in a row (~1 s) that must agree before the filter moves
@@ -200,14 +201,15 @@ class StreamingEchoCanceller:
         return out
 
     def _track_leak(self, power_e: np.ndarray, power_y: np.ndarray) -> None:
-        """Per band, how loud what the filter leaves is against the echo it predicts: the
-        80th percentile of that ratio over time (a person talking now and then barely moves
+        """Per band, how loud what the filter leaves is against the echo it predicts: a high
+        percentile of that ratio over time (a person talking now and then barely moves
         it, and a filter still learning, or beaten by distortion and reverberation, raises it)."""
         judged = power_y > max(1e-4 * float(power_y.max()), 1.0)
         if not np.any(judged):
             return
         above = np.log(power_e[judged] / power_y[judged]) > self._log_leak[judged]
-        self._log_leak[judged] += np.where(above, LEAK_UP, -LEAK_UP / 4)
+        down = LEAK_UP * (1 - LEAK_QUANTILE) / LEAK_QUANTILE
+        self._log_leak[judged] += np.where(above, LEAK_UP, -down)
         np.clip(self._log_leak, np.log(LEAK_MIN), np.log(LEAK_MAX), out=self._log_leak)
 
     def _check_delay(self) -> None:

@@ -73,7 +73,7 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     """Find and load the model, open the microphone, attach voice to the loop. Slow (the model
     takes seconds to load); raises CalmVoiceError for what is missing."""
     from calm_voice.audio.capture import Capture
-    from calm_voice.runtime.echo_removal import PlayedSoundRemover
+    from calm_voice.runtime.echo_removal import PlayedSoundRemover, PlayedStream
     from calm_voice.runtime.voice_input import VoiceInput
     from calm_voice.speech.discovery import find_model
     from calm_voice.speech.endpoint import model_view
@@ -91,8 +91,9 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
                             command_hold=settings.recognizer.command_hold,
                             command_endpoint=settings.recognizer.command_endpoint)
     # Own voice is kept out twice: its sound before the recogniser, its words after it.
-    own_voice = settings.recognizer.reject_own_voice and loop.speaker is not None
-    remover = PlayedSoundRemover(loop.speaker) if own_voice and loop.speaker else None
+    remover = None
+    if settings.recognizer.reject_own_voice and isinstance(loop.speaker, PlayedStream):
+        remover = PlayedSoundRemover(loop.speaker)
     voice = VoiceInput(capture.next_block, recognizer, loop.submit, sink, on_stop=capture.stop,
                        is_alive=capture.is_alive, clock=lambda: capture.last_block_time,
                        lost_audio_note=capture.lost_audio_note, remove_played=remover)

@@ -1,19 +1,69 @@
-"""The guide's own voice taken out of the microphone before the recogniser hears it: each
-captured block is paired with exactly what the speaker played over the same span of time
-(SpeakerPort.played_audio, on the time.monotonic() clock the capture callback stamps blocks
-with) and handed to the streaming echo canceller. Runs on the voice thread."""
+"""The guide's own voice taken out of the microphone before the recogniser hears it.
+
+Every block the speaker's stream hands to the device (silence too) comes back with the time it
+reaches the device (PlayedStream.take_played); they are joined into one continuous 16 kHz
+reference. Each captured block is paired with the reference over the same span of time, on
+the time.monotonic() clock the capture callback stamps blocks with, and both go through the
+streaming echo canceller. Runs on the voice thread.
+"""
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 import numpy as np
 
+from calm_voice.audio.capture import StreamResampler
 from calm_voice.audio.stream_echo_cancel import StreamingEchoCanceller
-from calm_voice.runtime.ports import SpeakerPort
 
 RATE = 16000
+KEEP_S = 4.0  # reference kept, in seconds: more than any echo delay the canceller looks for
 RESYNC_S = 0.1
-"""When the reference's own count of samples and the capture clock disagree by more than this
-(audio lost, a stalled thread), the reference is read from the capture clock again."""
+"""When a count of samples and the clock it follows disagree by more than this (audio lost, a
+stalled thread, a restarted stream), the count starts again from the clock."""
+
+
+@runtime_checkable
+class PlayedStream(Protocol):
+    def take_played(self) -> tuple[int, list[tuple[float, np.ndarray]]]:
+        """The device rate, and the blocks played since the last call with the
+        time.monotonic() each reached the device."""
+
+
+class _Reference:
+    """The played sound as one 16 kHz timeline: sample i of the buffer was heard at
+    `start + i / RATE` (monotonic seconds)."""
+
+    def __init__(self) -> None:
+        self.samples = np.zeros(0, dtype=np.int16)
+        self.start = 0.0
+        self._rate = 0
+        self._resample: StreamResampler | None = None
+
+    def add(self, rate: int, blocks: list[tuple[float, np.ndarray]]) -> None:
+        for at, block in blocks:
+            if rate != self._rate:
+                self._rate = rate
+                self._resample = StreamResampler(rate, RATE) if rate != RATE else None
+            pcm = self._resample(block) if self._resample is not None else block
+            end = self.start + self.samples.size / RATE
+            if not self.samples.size or abs(at - end) > RESYNC_S:
+                self.samples, self.start = pcm.astype(np.int16), at
+            else:
+                self.samples = np.concatenate([self.samples, pcm.astype(np.int16)])
+        extra = self.samples.size - int(KEEP_S * RATE)
+        if extra > 0:
+            self.samples = self.samples[extra:]
+            self.start += extra / RATE
+
+    def between(self, start: float, count: int) -> np.ndarray:
+        """`count` samples from monotonic time `start`; silence where nothing was played."""
+        out = np.zeros(count, dtype=np.int16)
+        first = int(round((start - self.start) * RATE))
+        lo, hi = max(first, 0), min(first + count, self.samples.size)
+        if hi > lo:
+            out[lo - first:hi - first] = self.samples[lo:hi]
+        return out
 
 
 class PlayedSoundRemover:
@@ -21,25 +71,18 @@ class PlayedSoundRemover:
     recorded): the microphone with the played sound taken out, sample for sample, as much of
     it as is ready (the canceller works in 16 ms steps, so one block may give none)."""
 
-    def __init__(self, speaker: SpeakerPort) -> None:
+    def __init__(self, speaker: PlayedStream) -> None:
         self._speaker = speaker
+        self._reference = _Reference()
         self._canceller = StreamingEchoCanceller()
-        self._next = 0.0  # monotonic time of the next reference sample
+        self._next = 0.0  # monotonic time of the next microphone sample
 
     def __call__(self, block: bytes, recorded_at: float) -> bytes:
+        self._reference.add(*self._speaker.take_played())
         mic = np.frombuffer(block, dtype=np.int16)
-        count = mic.size
-        began = recorded_at - count / RATE
+        began = recorded_at - mic.size / RATE
         if abs(self._next - began) > RESYNC_S:
             self._next = began
-        reference = self._speaker.played_audio(self._next, self._next + (count + 1) / RATE)
-        self._next += count / RATE
-        cleaned = self._canceller.process(mic, _exactly(reference, count))
-        return cleaned.tobytes()
-
-
-def _exactly(samples: np.ndarray, count: int) -> np.ndarray:
-    out = np.zeros(count, dtype=np.int16)
-    size = min(count, samples.size)
-    out[:size] = samples[:size]
-    return out
+        reference = self._reference.between(self._next, mic.size)
+        self._next += mic.size / RATE
+        return self._canceller.process(mic, reference).tobytes()

@@ -208,6 +208,18 @@ class Speaker:
                 out[place:place + count] = samples[first:first + count]
         return out
 
+    def take_played(self) -> tuple[int, list[tuple[float, np.ndarray]]]:
+        """The device rate, and the blocks played since the last call, each with the
+        time.monotonic() its first frame reached the device: every sample, silence included,
+        for the echo canceller."""
+        offset = time.monotonic() - self._playback.now()
+        played = self._playback.played
+        blocks = []
+        while played:
+            at, samples = played.popleft()
+            blocks.append((at + offset, samples))
+        return self._playback.device_rate, blocks
+
     def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None:
         rate = min(MAX_RATE, max(MIN_RATE, self._synth.rate + rate_delta))
         volume = min(MAX_VOLUME, max(MIN_VOLUME, round(self._synth.volume + volume_delta, 2)))
