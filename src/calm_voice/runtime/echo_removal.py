@@ -9,6 +9,7 @@ streaming echo canceller. Runs on the voice thread.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -18,9 +19,14 @@ from calm_voice.audio.stream_echo_cancel import StreamingEchoCanceller
 
 RATE = 16000
 KEEP_S = 4.0  # reference kept, in seconds: more than any echo delay the canceller looks for
-RESYNC_S = 0.1
+RESYNC_S = 0.5
 """When a count of samples and the clock it follows disagree by more than this (audio lost, a
-stalled thread, a restarted stream), the count starts again from the clock."""
+restarted stream), the count starts again from the clock. Smaller disagreements are the
+sound system delivering blocks in bursts: counting samples is steadier than their arrival
+times, and the canceller finds the remaining constant offset itself."""
+EARLY_S = 0.005
+GAP_S = 0.01  # played blocks this much later than counted, for GAP_BLOCKS in a row: a gap
+GAP_BLOCKS = 25
 
 
 @runtime_checkable
@@ -39,18 +45,27 @@ class _Reference:
         self.start = 0.0
         self._rate = 0
         self._resample: StreamResampler | None = None
+        self._late: deque[float] = deque(maxlen=GAP_BLOCKS)
 
     def add(self, rate: int, blocks: list[tuple[float, np.ndarray]]) -> None:
         for at, block in blocks:
             if rate != self._rate:
                 self._rate = rate
                 self._resample = StreamResampler(rate, RATE) if rate != RATE else None
-            pcm = self._resample(block) if self._resample is not None else block
-            end = self.start + self.samples.size / RATE
-            if not self.samples.size or abs(at - end) > RESYNC_S:
+            pcm = (self._resample(block) if self._resample is not None else block)
+            late = at - (self.start + self.samples.size / RATE)
+            if not self.samples.size or abs(late) > RESYNC_S:
                 self.samples, self.start = pcm.astype(np.int16), at
-            else:
-                self.samples = np.concatenate([self.samples, pcm.astype(np.int16)])
+                self._late.clear()
+                continue
+            self._late.append(late)
+            if len(self._late) == self._late.maxlen and min(self._late) > GAP_S:
+                # Every block for a while came this much later than counted: the device ran
+                # dry (an underrun) and played silence that no block carried.
+                gap = np.zeros(int(min(self._late) * RATE), dtype=np.int16)
+                self.samples = np.concatenate([self.samples, gap])
+                self._late.clear()
+            self.samples = np.concatenate([self.samples, pcm.astype(np.int16)])
         extra = self.samples.size - int(KEEP_S * RATE)
         if extra > 0:
             self.samples = self.samples[extra:]
@@ -81,7 +96,9 @@ class PlayedSoundRemover:
         self._reference.add(*self._speaker.take_played())
         mic = np.frombuffer(block, dtype=np.int16)
         began = recorded_at - mic.size / RATE
-        if abs(self._next - began) > RESYNC_S:
+        # A block can arrive late (a burst) but never before it was recorded: the count
+        # follows the earliest arrivals.
+        if began - self._next > RESYNC_S or self._next - began > EARLY_S:
             self._next = began
         reference = self._reference.between(self._next, mic.size)
         self._next += mic.size / RATE
