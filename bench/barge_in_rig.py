@@ -239,14 +239,14 @@ def main() -> None:
                     f"{k} {v}" for k, v in counts.items()))
         same, total, rtf = dictation(model, folder, settings)
     print(f"dictation with nothing playing: {same}/{total} identical with the canceller in "
-          f"the path; canceller real-time factor {rtf:.3f}")
+          f"the path; canceller real-time factor there (nothing played) {rtf:.3f}")
     rates = {k: t[1] / max(t[0], 1) for k, t in totals.items()}
     print(f"barge-in rig over {args.trials} trials: obeyed {rates['streaming canceller']:.1%} "
           f"with the streaming canceller vs {rates['no canceller']:.1%} without "
           f"(voice alone {rates['voice alone']:.1%}); wrong commands "
           f"{int(totals['streaming canceller'][2])} vs {int(totals['no canceller'][2])}; "
           f"self-triggers {triggers['streaming canceller']} vs {triggers['no canceller']}; "
-          f"dictation {same}/{total} identical; canceller RTF {rtf:.3f}")
+          f"dictation {same}/{total} identical; canceller RTF {rtf:.3f} with nothing played")
 
 
 if __name__ == "__main__":
