@@ -23,7 +23,7 @@ BLOCK = 256  # 16 ms per filter step
 FFT = 2 * BLOCK
 PARTITIONS = 12  # 192 ms of room modelled after the bulk delay
 MARGIN = 3 * BLOCK // 2  # the filter starts this much before the found delay
-HISTORY_S = 2.0  # how far back the reference is kept (the largest delay found)
+HISTORY_S = 2.0  # how far back the reference is kept (the largest delay looked for + 0.5 s)
 CHECK_EVERY = 16  # blocks between delay checks (~0.25 s)
 STEP = 0.3  # NLMS step of the adapting filter
 SUPPRESS_OVER = 1.0  # how much residual echo the suppressor assumes, against the predicted echo
@@ -36,14 +36,15 @@ TALKING = 4.0  # residual this far above the echo the filter leaves, in a band: 
 TALKING_SHARE = 0.25  # ...in this share of the bands where echo is expected
 AGREE = 4  # delay estimates in a row (~1 s) that must agree before the filter moves
 CANCELS_AT_ALL = 2.0  # 3 dB over ~1.6 s: less, and the filter is moved to a new delay
-CANCELS_WELL = 4.0  # 6 dB: less echo reduction than this and a new delay is tried
+CANCELS_WELL = 4.0  # 6 dB over ~0.1 s: enough that what it leaves can tell a person apart
 SILENT = 100.0  # power (int16 units squared, per sample) below which there is nothing to align
 
 
 class StreamingEchoCanceller:
     """Feed equal lengths of microphone and reference (both 16 kHz int16, the reference being
     what was played over the same stretch of time); get the microphone back with the played
-    sound taken out. Output lags input by at most one BLOCK; owned by one thread."""
+    sound taken out: output sample n is input sample n, cleaned, handed back up to two BLOCKs
+    later (the canceller works in BLOCK steps). Owned by one thread."""
 
     def __init__(self, max_delay_s: float = HISTORY_S - 0.5) -> None:
         self.max_delay = int(max_delay_s * RATE)
