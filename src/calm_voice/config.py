@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ class SpeakerSettings:
     """Synthesise the next sentence and step ahead of time."""
     read_on_start: bool = True
     """Start reading the remembered step as soon as calm-voice opens (hands-free from the start)."""
+    speak_notices: bool = True
+    """Also say warnings and errors aloud, for someone who cannot see the screen."""
     sentence_pause: float = 0.6
     """Seconds of quiet between sentences: a calm pace, and room for a command to be heard."""
 
@@ -93,6 +96,9 @@ class Settings:
     def state_file(self) -> Path:
         return self.data_dir / "state.json"
 
+
+_TOP_LEVEL = {"guide", "language"}
+"""Settings that are not in a section: the guide file, and the one switch for the language."""
 
 _SECTIONS = {
     "audio": AudioSettings,
@@ -174,8 +180,41 @@ def _fits(value: Any, annotation: str) -> bool:
     return isinstance(value, str) and "str" in allowed
 
 
+def _language_choices(raw: dict[str, Any], source: Path, language: Any,
+                      guide_override: Any) -> dict[str, Any]:
+    """What one `language` setting picks: the commands (and so the model) and the packaged
+    guide of that language, unless the file sets them by hand. {} when no language is set."""
+    if language is None:
+        return {}
+    if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
+        raise ConfigError(f"The language {safe_yaml.shown(repr(language))} (in {source} or "
+                          "--language) is not a language code like 'en' or 'ko'.",
+                          f"Use one of: {', '.join(paths.command_languages())}.")
+    picked: dict[str, Any] = {}
+    if "language" not in (raw.get("recognizer") or {}):
+        picked["recognizer__language"] = language
+    guide = paths.default_guide_path(language)
+    if "guide" not in raw and guide_override is None and guide.is_file():
+        picked["guide_path"] = guide
+    return picked
+
+
+def check_language(settings: Settings, source: Path) -> Settings:
+    """The command language must be one calm-voice has words for; said before anything runs."""
+    language = settings.recognizer.language
+    known = paths.command_languages()
+    if known and language not in known:
+        raise ConfigError(f"calm-voice has no spoken commands for the language "
+                          f"'{safe_yaml.shown(language)}' (set in {source} or on the command "
+                          "line).", f"Use one of: {', '.join(known)}.")
+    return settings
+
+
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
-    """Read the YAML config (if any), then apply overrides like speaker__rate=150."""
+    """Read the YAML config (if any), then apply overrides like speaker__rate=150.
+
+    `language` (in the file, or language=... here) picks the commands, the model and the guide
+    of that language together; each can still be set on its own."""
     source = config_path or paths.config_file()
     raw: dict[str, Any] = {}
     if config_path is not None and not config_path.exists():
@@ -195,12 +234,12 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"The settings file {source} is not a mapping of settings.",
                               "Fix or delete the file to use the defaults.")
         raw = loaded or {}
-    unknown = sorted(safe_yaml.shown(key) for key in set(raw) - set(_SECTIONS) - {"guide"})
+    unknown = sorted(safe_yaml.shown(key) for key in set(raw) - set(_SECTIONS) - _TOP_LEVEL)
     if unknown:
         raise ConfigError(
             f"The settings file {source} has unknown section(s): "
             f"{', '.join(safe_yaml.capped(unknown))}.",
-            f"Known sections are: {', '.join([*_SECTIONS, 'guide'])}.",
+            f"Known sections are: {', '.join([*_SECTIONS, *sorted(_TOP_LEVEL)])}.",
         )
     top: dict[str, Any] = {
         name: _section(name, cls, raw.get(name), source) for name, cls in _SECTIONS.items()
@@ -210,8 +249,11 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             raise ConfigError(f"In {source}, 'guide' should be the path of a guide file.",
                               "Fix the value or delete the line to use the built-in guide.")
         top["guide_path"] = Path(raw["guide"]).expanduser()
-    settings = Settings(**top)
-    return apply_overrides(settings, **overrides)
+    language = overrides.pop("language", None)
+    picked = _language_choices(raw, source, language if language is not None
+                               else raw.get("language"), overrides.get("guide_path"))
+    settings = apply_overrides(Settings(**top), **picked)
+    return check_language(apply_overrides(settings, **overrides), source)
 
 
 def apply_overrides(settings: Settings, **overrides: Any) -> Settings:

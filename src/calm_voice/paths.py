@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -33,22 +34,39 @@ def config_file() -> Path:
 
 
 def content_dir() -> Path:
-    """The guide and command vocabularies: the project's top-level content/ folder."""
-    return Path(os.environ.get("CALM_VOICE_CONTENT", PROJECT_ROOT / "content"))
+    """The guide, command vocabularies and article shipped inside the package (calm_voice/content
+    links to the project's top-level content/ folder, and a built wheel holds a copy of it)."""
+    override = os.environ.get("CALM_VOICE_CONTENT")
+    if override:
+        return Path(override).expanduser()
+    return Path(str(resources.files("calm_voice").joinpath("content")))
 
 
 def default_guide_path(language: str = "en") -> Path:
     return content_dir() / f"guide.{language}.yaml"
 
 
+def command_languages() -> list[str]:
+    """Languages calm-voice has spoken commands for (content/commands.<language>.yaml)."""
+    return sorted(path.name.split(".")[1] for path in content_dir().glob("commands.*.yaml"))
+
+
 def models_dir() -> Path:
-    """Downloaded Vosk models: the project's models/ folder in a checkout, else the data dir."""
+    """Where models are downloaded and installed: the data folder, for every kind of install."""
     override = os.environ.get("CALM_VOICE_MODELS")
     if override:
         return Path(override).expanduser()
-    if (PROJECT_ROOT / "pyproject.toml").exists():
-        return PROJECT_ROOT / "models"
     return data_dir() / "models"
+
+
+def checkout_models_dir() -> Path | None:
+    """A checkout's own models/ folder, looked in after the models folder; None elsewhere."""
+    if os.environ.get("CALM_VOICE_MODELS"):
+        return None
+    folder = PROJECT_ROOT / "models"
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and folder.is_dir():
+        return folder
+    return None
 
 
 def journal_db_path() -> Path:

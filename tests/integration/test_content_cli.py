@@ -55,10 +55,14 @@ def test_bad_yaml_exits_1_with_the_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_check_without_a_file_is_a_usage_error() -> None:
+def test_check_without_a_file_checks_the_guide_in_use(tmp_path: Path) -> None:
     done = run_cli("content", "check")
-    assert done.returncode == 2
-    assert "file" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "guide.en.yaml: OK — 4 parts, 11 steps." in done.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    done = run_cli("--guide", str(broken), "content", "check")
+    assert done.returncode == 1 and "problem(s) found in" in done.stderr
 
 
 def test_a_command_given_a_broken_guide_gives_the_same_problems(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_devices_with_no_devices_says_what_to_do() -> None:
 
 @pytest.mark.audio
 def test_doctor_all_ok(pulse: PulseServer, korean_model_path: Path) -> None:
-    result = run("--model", str(korean_model_path), "doctor")
+    result = run("--language", "ko", "--model", str(korean_model_path), "doctor")
     assert result.returncode == 0, result.stdout + result.stderr
     found = lines_by_subject(result.stdout)
     assert set(found) == set(SUBJECTS), result.stdout

@@ -57,7 +57,7 @@ def test_list_show_search(journal: list[int], capsys: pytest.CaptureFixture[str]
     assert "not sure about: mumbled (0.31)" in out
 
     code, out, _ = run(capsys, "search", "gent")
-    assert code == 0 and "I could start [gently]" in out
+    assert code == 0 and "I could start *gently*" in out
     code, out, _ = run(capsys, "search", 'NEAR("')
     assert code == 0 and "Nothing in the journal matches" in out
 

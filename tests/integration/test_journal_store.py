@@ -125,9 +125,11 @@ def test_search_is_prefix_full_text_and_safe_with_fts_syntax(tmp_path: Path) -> 
         other = store.open_entry("g", "reason-3", "p", "ko", "m")
         store.add_utterance(other, spoken("그는 요즘 바빠요")[0])
         assert [h.text for h in store.search("dist")] == ["he seems distant lately"]
-        assert [h.snippet for h in store.search("stress WORK")] == [
-            "[work] has been [stressful]"]
-        assert [h.entry_id for h in store.search("요즘")] == [other]
+        [hit] = store.search("stress WORK")
+        assert [hit.text[a:b] for a, b in hit.matches] == ["work", "stressful"]
+        [korean] = store.search("요즘")
+        assert korean.entry_id == other
+        assert [korean.text[a:b] for a, b in korean.matches] == ["요즘"]
         for nasty in ('"', "dist*", "NEAR(he seems)", "he OR", "-work", "text:work", "^he",
                       "(", "' ; DROP TABLE entries; --", ""):
             store.search(nasty)  # none of these may raise

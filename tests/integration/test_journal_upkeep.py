@@ -115,7 +115,7 @@ def test_check_finds_damage_and_repair_keeps_what_can_be_read(calm_home: Path) -
     assert run("check").returncode == 0
     listed = run("list", "--limit", "1000")
     assert len(listed.stdout.splitlines()) == kept + 1  # the heading line
-    assert run("search", "sentence").stdout.count("[sentence]") >= min(kept, 100)
+    assert run("search", "sentence").stdout.count("*sentence*") >= min(kept, 100)
 
 
 WRITER = r"""

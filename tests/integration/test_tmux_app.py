@@ -90,9 +90,9 @@ def test_opens_on_the_first_step_in_keyboard_mode_and_remembers_the_place(
     terminal.keys("n")
     terminal.wait_for(lambda s: second.sentences[0][:30] in s and "▶  2. " in s)
     terminal.keys("?")
-    terminal.wait_for(lambda s: "next or previous step" in s)
+    terminal.wait_for(lambda s: "next question, then next step" in s)
     terminal.keys("Escape")
-    terminal.wait_for(lambda s: "next or previous step" not in s)
+    terminal.wait_for(lambda s: "next question, then next step" not in s)
     terminal.keys("q")
     status = tmp_path / "exit-status"
     terminal.wait_for(lambda s: status.exists() and status.read_text().strip() != "")

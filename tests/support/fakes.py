@@ -18,6 +18,7 @@ class FakeSpeaker:
 
     def __init__(self, finish_at_once: bool = True) -> None:
         self.finish_at_once = finish_at_once
+        self.rate, self.volume = 165, 1.0
         self.spoken: list[tuple[str, list[str], int]] = []
         self.calls: list[str] = []
         self.playing = False
@@ -67,8 +68,11 @@ class FakeSpeaker:
     def played_audio(self, start: float, end: float, rate: int = 16000) -> np.ndarray:
         return np.zeros(max(0, int((end - start) * rate)), dtype=np.int16)
 
-    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None:
+    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> tuple[int, float]:
         self.calls.append(f"adjust {rate_delta} {volume_delta}")
+        self.rate += rate_delta
+        self.volume = round(min(1.0, self.volume + volume_delta), 2)
+        return self.rate, self.volume
 
     def close(self) -> None:
         self.calls.append("close")
@@ -80,7 +84,8 @@ class FakeJournal:
         self.closed = False
 
     def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
-                   model: str) -> int:
+                   model: str, *, step_title: str | None = None,
+                   prompt_text: str | None = None) -> int:
         entry_id = len(self.entries) + 1
         self.entries[entry_id] = {"step": step_id, "prompt": prompt_id, "utterances": [],
                                   "closed": False}

@@ -15,7 +15,11 @@ from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
 from calm_voice.ui.screens.journal import ENTRY_DEBOUNCE, PAGE_SIZE, JournalScreen
-from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, EditUtteranceDialog
+from calm_voice.ui.widgets.journal_dialogs import (
+    ConfirmDeleteDialog,
+    EditUtteranceDialog,
+    ExportDialog,
+)
 from calm_voice.ui.widgets.journal_transcript import CURSOR_STYLE, LOW_STYLE, JournalTranscript
 from tests.ui.helpers import synchronous
 
@@ -77,7 +81,7 @@ async def settle(pilot: object) -> None:
 
 def rows(app: App[None]) -> list[str]:
     table = app.screen.query_one("#journal-list", DataTable)
-    return [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
 
 
 @synchronous
@@ -97,6 +101,7 @@ async def test_lists_newest_first_and_shows_the_transcript(data: Path, guide: Gu
         assert "+0:00.0" in text.plain
         styled = {text.plain[s.start:s.end]: str(s.style) for s in text.spans}
         assert styled["keeps"] == LOW_STYLE  # conf 0.3
+        assert "work keeps? him busy" in text.plain  # marked, not by colour alone
         assert styled["work"] == CURSOR_STYLE  # the word cursor starts on the first word
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert transcript.selected == (transcript.entry.utterances[0].id, 2)
@@ -118,7 +123,7 @@ async def test_search_as_you_type_and_escape_clears(data: Path, guide: Guide) ->
         assert app.screen.query_one("#journal-search", Input).value == "hol"
         await pilot.pause(0.4)
         await settle(pilot)
-        assert rows(app) == ["he opened up on [holiday]"]
+        assert rows(app) == ["he opened up on holiday"]
         await pilot.press("backspace", "backspace", "backspace", *'"(*')  # FTS syntax is inert
         await pilot.pause(0.4)
         await settle(pilot)
@@ -184,6 +189,9 @@ async def test_export_writes_markdown_to_the_exports_folder(data: Path, guide: G
     async with app.run_test(size=(140, 40), message_hook=seen.append) as pilot:
         await settle(pilot)
         await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("tab", "enter")  # to the folder box (empty: the default), then go
         await settle(pilot)
     [path] = (data / "exports").glob("journal-*.md")
     text = path.read_text(encoding="utf-8")

@@ -115,7 +115,7 @@ async def test_help_opens_and_closes(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = screen_text(app)
-        assert "next or previous step" in shown and "You can say" in shown
+        assert "next question, then next step" in shown and "You can say" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from calm_voice.events import Command, CommandKind, Final, Partial
@@ -65,3 +66,31 @@ def test_typed_answer_dialog(snap_compare: Any, tmp_path: Path) -> None:
     state = SessionState(step=1, mode=Mode.REFLECTING, prompt=1)
     assert snap_compare(snapshot_app(tmp_path, state), press=["t", *"I am not sure yet"],
                         terminal_size=SIZE, run_before=ready)
+
+
+SIZES = [(80, 24), (120, 36), (200, 50)]
+
+
+def size_id(size: tuple[int, int]) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+def test_main_screen_reading_at_size(snap_compare: Any, tmp_path: Path,
+                                     size: tuple[int, int]) -> None:
+    state = SessionState(step=GUIDE.index_of("reason-3"), mode=Mode.PLAYING, sentence=3)
+    assert snap_compare(snapshot_app(tmp_path, state), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+def test_main_screen_reflecting_at_size(snap_compare: Any, tmp_path: Path,
+                                        size: tuple[int, int]) -> None:
+    state = SessionState(step=GUIDE.index_of("reason-3"), mode=Mode.REFLECTING, prompt=1,
+                         entry_open=True)
+    assert snap_compare(snapshot_app(tmp_path, state), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=size_id)
+def test_help_at_size(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(snapshot_app(tmp_path), press=["question_mark"], terminal_size=size,
+                        run_before=ready)

@@ -36,7 +36,7 @@ def test_defaults_without_a_file(calm_home: Path) -> None:
     assert settings.recognizer == RecognizerSettings(model=None, language="en")
     assert settings.journal == JournalSettings(keep_audio=True, silence_timeout=45.0)
     assert settings.audio.capture_rate == 16000
-    assert settings.guide_path == REPO / "content" / "guide.en.yaml"
+    assert settings.guide_path.resolve() == REPO / "content" / "guide.en.yaml"
     assert settings.data_dir == calm_home / "data"
     assert settings.journal_db == calm_home / "data" / "journal.sqlite3"
     assert settings.journal_audio_dir == calm_home / "data" / "audio"
@@ -92,7 +92,7 @@ def test_unknown_settings_are_named(tmp_path: Path) -> None:
     assert raised.value.problem == (
         f"In {path}, 'speaker' has unknown setting(s): pitch, speed.")
     assert raised.value.fix == ("Known settings are: lookahead, rate, read_on_start, "
-                                "sentence_pause, voice, volume.")
+                                "sentence_pause, speak_notices, voice, volume.")
 
 
 def test_unknown_sections_are_named(tmp_path: Path) -> None:
@@ -180,7 +180,7 @@ def test_none_overrides_are_ignored(tmp_path: Path) -> None:
     settings = load_settings(path, speaker__rate=None, recognizer__model=None, guide_path=None)
     assert settings.speaker.rate == 140
     assert settings.recognizer.model == "small"
-    assert settings.guide_path == REPO / "content" / "guide.en.yaml"
+    assert settings.guide_path.resolve() == REPO / "content" / "guide.en.yaml"
 
 
 def test_apply_overrides_returns_a_new_settings() -> None:
@@ -198,7 +198,8 @@ def test_the_cli_reports_a_bad_config_in_one_short_message(tmp_path: Path) -> No
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"In {path}, 'speaker' has unknown setting(s): speed. "
-        "Known settings are: lookahead, rate, read_on_start, sentence_pause, voice, volume.")
+        "Known settings are: lookahead, rate, read_on_start, sentence_pause, speak_notices, "
+        "voice, volume.")
 
 
 @pytest.mark.parametrize(
@@ -220,3 +221,59 @@ def test_values_out_of_range_are_named(tmp_path: Path, text: str, field: str) ->
     with pytest.raises(ConfigError) as raised:
         load_settings(path)
     assert f"'{field}'" in raised.value.problem and "outside" in raised.value.problem
+
+
+def content_with_korean_guide(tmp_path: Path) -> Path:
+    """A content folder like the packaged one, plus a Korean guide."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for name in ("commands.en.yaml", "commands.ko.yaml", "guide.en.yaml"):
+        (folder / name).write_bytes((REPO / "content" / name).read_bytes())
+    (folder / "guide.ko.yaml").write_bytes((REPO / "tests" / "data" / "guide.ko.yaml").read_bytes())
+    return folder
+
+
+def test_one_language_setting_picks_the_commands_and_the_guide(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = content_with_korean_guide(tmp_path)
+    monkeypatch.setenv("CALM_VOICE_CONTENT", str(content))
+    from_file = load_settings(write_config(tmp_path / "c.yaml", "language: ko\n"))
+    from_option = load_settings(write_config(tmp_path / "empty.yaml", ""), language="ko")
+    for settings in (from_file, from_option):
+        assert settings.recognizer.language == "ko"
+        assert settings.guide_path == content / "guide.ko.yaml"
+    assert load_settings(write_config(tmp_path / "c2.yaml", "language: ko\n"),
+                         language="en").guide_path == content / "guide.en.yaml"
+
+
+def test_each_part_can_still_be_set_by_hand(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    content = content_with_korean_guide(tmp_path)
+    monkeypatch.setenv("CALM_VOICE_CONTENT", str(content))
+    mine = tmp_path / "my-guide.yaml"
+    settings = load_settings(write_config(
+        tmp_path / "c.yaml", f"language: ko\nguide: {mine}\nrecognizer: {{language: en}}\n"))
+    assert settings.guide_path == mine and settings.recognizer.language == "en"
+    settings = load_settings(write_config(tmp_path / "c2.yaml", "language: ko\n"),
+                             guide_path=mine)
+    assert settings.guide_path == mine and settings.recognizer.language == "ko"
+
+
+def test_a_language_without_a_packaged_guide_keeps_the_english_guide(tmp_path: Path) -> None:
+    settings = load_settings(write_config(tmp_path / "c.yaml", "language: ko\n"))
+    assert settings.recognizer.language == "ko"
+    assert settings.guide_path == paths.default_guide_path("en")
+
+
+@pytest.mark.parametrize(("text", "option", "says"), [
+    ("language: xx\n", None, "no spoken commands for the language 'xx'"),
+    ("", "xx", "no spoken commands for the language 'xx'"),
+    ("recognizer: {language: xx}\n", None, "no spoken commands for the language 'xx'"),
+    ("language: [ko]\n", None, "is not a language code like 'en' or 'ko'"),
+    ("language: ../../etc\n", None, "is not a language code like 'en' or 'ko'"),
+])
+def test_an_unknown_language_is_refused_with_the_choices(
+        tmp_path: Path, text: str, option: str | None, says: str) -> None:
+    with pytest.raises(ConfigError, match=says) as raised:
+        load_settings(write_config(tmp_path / "c.yaml", text), language=option)
+    assert raised.value.fix == "Use one of: en, ko."

@@ -52,22 +52,28 @@ def test_without_calm_voice_home_the_xdg_folders_are_used(
     assert paths.config_file() == tmp_path / "xdg-config" / "calm-voice" / "config.yaml"
 
 
-def test_content_folder_is_the_checkout_unless_overridden(
+def test_content_is_package_data_read_from_the_checkout_content_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("CALM_VOICE_CONTENT", raising=False)
-    assert paths.content_dir() == REPO / "content"
-    assert paths.default_guide_path() == REPO / "content" / "guide.en.yaml"
-    assert paths.default_guide_path().exists()
+    packaged = paths.content_dir()
+    assert packaged == Path(paths.__file__).parent / "content"
+    assert packaged.resolve() == REPO / "content"  # the link: one source for both
+    assert paths.default_guide_path().read_bytes() == (REPO / "content" / "guide.en.yaml"
+                                                       ).read_bytes()
     monkeypatch.setenv("CALM_VOICE_CONTENT", str(tmp_path))
     assert paths.default_guide_path("ko") == tmp_path / "guide.ko.yaml"
 
 
-def test_models_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_models_folder_is_in_the_data_folder_for_every_install(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, calm_home: Path) -> None:
     monkeypatch.delenv("CALM_VOICE_MODELS", raising=False)
-    assert paths.models_dir() == REPO / "models"
+    assert paths.models_dir() == calm_home / "data" / "models"
+    checkout_models = REPO / "models"
+    assert paths.checkout_models_dir() == (checkout_models if checkout_models.is_dir() else None)
     monkeypatch.setenv("CALM_VOICE_MODELS", str(tmp_path / "m"))
     assert paths.models_dir() == tmp_path / "m"
+    assert paths.checkout_models_dir() is None, "a chosen folder is the only place looked in"
 
 
 def test_ensure_private_dir_creates_a_private_folder(calm_home: Path) -> None:

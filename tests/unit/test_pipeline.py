@@ -109,7 +109,9 @@ def test_reflection_is_asked_taken_down_and_saved(rig, guide) -> None:
     loop.attach_voice(voice)
     loop.submit(Command(CommandKind.REFLECT))
     assert sink.wait_for(lambda: bool(speaker.spoken))
-    assert speaker.spoken[-1][1] == [guide.steps[0].prompts[0].text]
+    assert speaker.spoken[-1][1] == [guide.steps[0].prompts[0].text,  # then how to answer
+                                     "Take your time and answer aloud. Say I'm done when you "
+                                     "have finished."]
     speaker.finish(True)  # the prompt has been spoken
     assert sink.wait_for(lambda: voice.modes and voice.modes[-1] == "dictation")
     loop.submit(_heard("i came because i feel lost"))

@@ -60,6 +60,7 @@ STATES = {
     ),
 }
 CLOSE = [CloseEntry(2, 7)]
+HINT = "Press t to type your answer, or n when you are done."
 
 
 def closes(mode: Mode) -> list[Effect]:
@@ -94,8 +95,16 @@ def step_sound_tracked(outcome: tuple[SessionState, list[Effect]]
     return state, effects
 
 
+def next_question(mode: Mode) -> tuple[SessionState, list[Effect]]:
+    """Moving on from the first of reason-3's two questions asks the second: none is skipped."""
+    asked = replace(idle(mode, sentence=0), mode=Mode.REFLECTING, prompt=1)
+    return asked, [*closes(mode), StopSpeech(), AskPrompt(REASON_3, 1, HINT)]
+
+
 def resumed(mode: Mode) -> tuple[SessionState, list[Effect]]:
     before = STATES[mode]
+    if mode is Mode.REFLECTING:
+        return next_question(mode)
     if mode is Mode.PAUSED:
         return replace(before, mode=Mode.PLAYING), [ResumeSpeech()]
     if mode is Mode.PLAYING:
@@ -116,6 +125,8 @@ def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
     before = STATES[mode]
     kind = command.kind
     if kind is K.NEXT:
+        if mode is Mode.REFLECTING:
+            return next_question(mode)
         return go_to(mode, REASON_3 + 1)
     if kind is K.PREVIOUS:
         return go_to(mode, REASON_3 - 1)
@@ -135,8 +146,10 @@ def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
         if mode is Mode.PLAYING:
             return replace(before, mode=Mode.PAUSED), [PauseSpeech()]
         return resumed(mode)
-    if kind is K.STOP:
-        return idle(mode), [*closes(mode), StopSpeech()]  # "continue" goes on from there
+    if kind is K.STOP:  # "continue" goes on from there: the next question, if one is left
+        if mode is Mode.REFLECTING:
+            return replace(idle(mode), next_prompt=1), [*closes(mode), StopSpeech()]
+        return idle(mode), [StopSpeech()]
     if kind is K.WHERE:
         where = "You are at step 4 of 11: Need for Personal Space, in Reasons Behind His Distance."
         if mode is Mode.PAUSED:
@@ -149,10 +162,10 @@ def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
     if kind is K.REFLECT:
         prompt = 1 if mode is Mode.REFLECTING else 0
         asked = replace(idle(mode, sentence=0), mode=Mode.REFLECTING, prompt=prompt)
-        return asked, [*closes(mode), StopSpeech(), AskPrompt(REASON_3, prompt)]
+        return asked, [*closes(mode), StopSpeech(), AskPrompt(REASON_3, prompt, HINT)]
     if kind is K.FINISH_ENTRY:
         if mode is Mode.REFLECTING:
-            return idle(mode), list(CLOSE)
+            return replace(idle(mode), next_prompt=1), list(CLOSE)
         return unchanged(mode)
     if kind is K.SCRATCH_THAT:
         if mode is Mode.REFLECTING:
@@ -232,7 +245,13 @@ def test_continue_after_a_finished_step_and_its_reflection_moves_on() -> None:
     state = SessionState(step=2, mode=Mode.PLAYING, sentence=3)
     state, _ = transition(state, StepFinished(2), CTX)
     assert state.mode is Mode.REFLECTING and state.step_done
-    state, _ = transition(state, Command(K.STOP), CTX)
+    state, _ = transition(state, Command(K.STOP), CTX)  # stopped before the question was heard
+    state, effects = transition(state, Command(K.RESUME), CTX)
+    assert effects[-1] == AskPrompt(2, 0, HINT), "a question cut short is asked again"
+    state, _ = transition(state, PromptAsked(2, 0), CTX)
+    state, effects = transition(state, Command(K.RESUME), CTX)
+    assert effects[-1] == AskPrompt(2, 1, HINT), "then the step's second question"
+    state, _ = transition(state, PromptAsked(2, 1), CTX)
     after, effects = transition(state, Command(K.RESUME), CTX)
     assert after.step == 3 and after.mode is Mode.PLAYING and not after.step_done
     assert effects[-1] == PlayStep(3, 0)
@@ -314,7 +333,8 @@ def test_resume_after_idle_starts_from_the_remembered_sentence() -> None:
 
 def test_sentence_started_tracks_the_place_only_for_this_step() -> None:
     state = SessionState(step=4, mode=Mode.PLAYING)
-    assert transition(state, SentenceStarted(4, 3), CTX) == (replace(state, sentence=3), [])
+    assert transition(state, SentenceStarted(4, 3), CTX) == (
+        replace(state, sentence=3), [SavePosition("reason-4", 3)])  # remembered by sentence
     assert transition(state, SentenceStarted(5, 3), CTX) == (state, [])
     idle_state = replace(state, mode=Mode.IDLE)
     assert transition(idle_state, SentenceStarted(4, 3), CTX) == (idle_state, [])
@@ -327,7 +347,7 @@ def test_step_finished_asks_the_first_prompt() -> None:
     after, effects = transition(state, StepFinished(REASON_3), CTX)
     assert after == SessionState(step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0,
                                  step_done=True, step_replaced=True)
-    assert effects == [StopSpeech(), AskPrompt(REASON_3, 0)]
+    assert effects == [StopSpeech(), AskPrompt(REASON_3, 0, HINT)]
 
 
 def test_step_finished_without_reflecting_goes_idle() -> None:
@@ -397,18 +417,19 @@ def test_finish_entry_closes_with_the_counts() -> None:
     state, _ = transition(state, Dictated(Final("I will ask him gently")), CTX)
     after, effects = transition(state, Command(K.FINISH_ENTRY), CTX)
     assert effects == [CloseEntry(1, 5)]
-    assert after == SessionState(step=REASON_3, mode=Mode.IDLE)
+    assert after == SessionState(step=REASON_3, mode=Mode.IDLE, next_prompt=1)
 
 
 def test_silence_timeout_closes_the_entry_and_goes_idle() -> None:
     after, effects = transition(STATES[Mode.REFLECTING], SilenceTimeout(), CTX)
     assert effects == [CloseEntry(2, 7)]
-    assert after == idle(Mode.REFLECTING)
+    assert after == replace(idle(Mode.REFLECTING), next_prompt=1)
 
 
 def test_silence_timeout_before_the_entry_opened_just_goes_idle() -> None:
     state = SessionState(step=REASON_3, mode=Mode.REFLECTING)
-    assert transition(state, SilenceTimeout(), CTX) == (replace(state, mode=Mode.IDLE), [])
+    assert transition(state, SilenceTimeout(), CTX) == (
+        replace(state, mode=Mode.IDLE, next_prompt=0), [])  # the unheard question comes next
 
 
 def test_quit_while_reflecting_closes_the_entry_first() -> None:
@@ -423,7 +444,8 @@ def test_reflect_cycles_through_the_prompts_of_the_step() -> None:
     for _ in range(3):
         state, effects = transition(state, Command(K.REFLECT), CTX)
         asked.append(effects[-1])
-    assert asked == [AskPrompt(REASON_3, 0), AskPrompt(REASON_3, 1), AskPrompt(REASON_3, 0)]
+    assert asked == [AskPrompt(REASON_3, 0, HINT), AskPrompt(REASON_3, 1, HINT),
+                     AskPrompt(REASON_3, 0, HINT)]
 
 
 def test_a_whole_reflection_from_step_end_to_saved_entry() -> None:
@@ -433,7 +455,11 @@ def test_a_whole_reflection_from_step_end_to_saved_entry() -> None:
     assert effects == [OpenEntry("reason-1", "reason-1-pressures")]
     state, _ = transition(state, Dictated(Final("work has been hard on him")), CTX)
     state, effects = transition(state, Command(K.NEXT), CTX)
-    assert effects == [CloseEntry(1, 6), StopSpeech(), SavePosition("reason-2"), PlayStep(2, 0)]
+    assert effects == [CloseEntry(1, 6), StopSpeech(), AskPrompt(1, 1, HINT)]
+    state, effects = transition(state, PromptAsked(1, 1), CTX)
+    assert effects == [OpenEntry("reason-1", GUIDE.steps[1].prompts[1].id)]
+    state, effects = transition(state, Command(K.NEXT), CTX)
+    assert effects == [CloseEntry(0, 0), StopSpeech(), SavePosition("reason-2"), PlayStep(2, 0)]
     assert state == SessionState(step=2, mode=Mode.PLAYING)
 
 

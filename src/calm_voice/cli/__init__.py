@@ -31,7 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"calm-voice {__version__}")
     parser.add_argument("--config", type=Path, help="settings file (YAML)")
-    parser.add_argument("--guide", type=Path, help="guide file (default: content/guide.en.yaml)")
+    parser.add_argument("--guide", type=Path,
+                        help="guide file (default: the packaged guide of the language)")
+    parser.add_argument("--language", metavar="CODE",
+                        help="language of the commands, the model and the guide, e.g. en or ko")
     parser.add_argument("--model", help="speech model name under models/, or a folder path")
     parser.add_argument("--input-device", type=_device, help="microphone: index or part of name")
     parser.add_argument("--output-device", type=_device, help="speaker: index or part of name")
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(
         args.config,
+        language=args.language,
         guide_path=args.guide,
         recognizer__model=args.model,
         audio__input_device=args.input_device,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module, metadata
 from typing import Any
 
 from calm_voice import paths
 from calm_voice.cli import settings_from
+from calm_voice.cli.language_check import Check, language_checks
 from calm_voice.config import Settings
 from calm_voice.errors import AudioDeviceError, CalmVoiceError
 from calm_voice.safe_text import for_terminal
@@ -54,18 +54,6 @@ def run_devices(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass(frozen=True)
-class Check:
-    status: str
-    """"OK", "WARN" (works, with less), "FAIL" (calm-voice cannot run properly) or "TIP"
-    (optional, would make it work better)."""
-    subject: str
-    detail: str
-
-    def line(self) -> str:
-        return f"{self.status:<4}  {self.subject}: {self.detail}"
-
-
 def check_package(module: str, distribution: str) -> Check:
     try:
         import_module(module)
@@ -81,13 +69,20 @@ def check_package(module: str, distribution: str) -> Check:
 
 
 def check_espeak(settings: Settings, language: str = "en") -> Check:
-    from calm_voice.speech.synth import list_voices, pick_voice
+    """The voice that would read a guide in `language`, which must speak that language."""
+    from calm_voice.speech.synth import list_voices, pick_voice, voice_speaks
 
     try:
         voices = list_voices()
         voice = pick_voice(voices, settings.speaker.voice, language)
     except CalmVoiceError as exc:
         return Check("FAIL", "espeak-ng", str(exc))
+    if not voice_speaks(voice, language):
+        fix = ("Remove speaker.voice from the settings to let calm-voice pick one"
+               if settings.speaker.voice else f"Install a voice for '{language}': sudo apt-get "
+               "install espeak-ng-data")
+        return Check("FAIL", "espeak-ng", f"the voice {voice.id} ({voice.name}) does not speak "
+                                          f"'{language}', the guide's language. {fix}.")
     return Check("OK", "espeak-ng", f"{len(voices)} voices; speaking with {voice.id} "
                                     f"({voice.name})")
 
@@ -127,6 +122,17 @@ def check_model(settings: Settings) -> Check:
     return Check("OK", "speech model", f"{found.name} ({found.source}: {found.path})")
 
 
+def guide_language(settings: Settings) -> str:
+    """The language of the guide in use, for the voice check; English when it cannot be read
+    (the guide check says why)."""
+    from calm_voice.guide import load_guide
+
+    try:
+        return load_guide(settings.guide_path).language
+    except CalmVoiceError:
+        return "en"
+
+
 def check_echo_cancel() -> Check:
     from calm_voice.audio.system_echo_cancel import TURN_ON, default_source, echo_cancel_sources
 
@@ -158,20 +164,22 @@ def check_data_dir(settings: Settings) -> Check:
 
 def run_doctor(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    checks: list[Callable[[], Check]] = [
+    checks: list[Callable[[], Check | list[Check]]] = [
         *(lambda m=m, d=d: check_package(m, d) for m, d in PACKAGES),
-        lambda: check_espeak(settings),
+        lambda: check_espeak(settings, guide_language(settings)),
         lambda: check_device(settings, "output"),
         lambda: check_device(settings, "input"),
         lambda: check_model(settings),
+        lambda: language_checks(settings),
         lambda: check_data_dir(settings),
         check_echo_cancel,
     ]
     failed = False
     for make in checks:
-        check = make()
-        failed = failed or check.status == "FAIL"
-        print(for_terminal(check.line()), flush=True)
+        made = make()
+        for check in made if isinstance(made, list) else [made]:
+            failed = failed or check.status == "FAIL"
+            print(for_terminal(check.line()), flush=True)
     if failed:
         print("Some things calm-voice needs are missing; fix the FAIL lines above.")
         return 1

@@ -19,7 +19,13 @@ from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore, is_low_confidence, maintenance
 from calm_voice.journal.connection import private_dir
 from calm_voice.journal.export import write_private
-from calm_voice.journal.records import EntryDetail, local_time, short_time
+from calm_voice.journal.records import (
+    EntryDetail,
+    local_time,
+    prompt_text_of,
+    short_time,
+    step_title_of,
+)
 from calm_voice.safe_text import for_terminal as shown
 
 
@@ -112,9 +118,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def describe(entry: EntryDetail, guide: Guide | None) -> list[str]:
-    prompt = guide.prompt(entry.prompt) if guide else None
-    lines = [f"Entry {entry.id}, {short_time(entry.created)}, step {shown(entry.step)}",
-             f"Prompt: {shown(prompt.text if prompt else entry.prompt)}", ""]
+    title = step_title_of(entry.step, entry.step_title, guide)
+    step = f"{shown(title)} ({shown(entry.step)})" if title else shown(entry.step)
+    lines = [f"Entry {entry.id}, {short_time(entry.created)}, step {step}",
+             f"Prompt: {shown(prompt_text_of(entry, guide) or entry.prompt)}", ""]
     for utterance in entry.utterances:
         lines.append(f"  {local_time(utterance.created):%H:%M:%S}  {shown(utterance.text)}")
         if utterance.original_text is not None:
@@ -144,8 +151,17 @@ def run_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         print(f"{hit.entry_id:>5}  {short_time(hit.created):16}  {shown(hit.step):12}  "
-              f"{shown(hit.snippet)}")
+              f"{marked(hit.text, hit.matches)}")
     return 0
+
+
+def marked(text: str, matches: tuple[tuple[int, int], ...]) -> str:
+    """The whole utterance, each matched word between asterisks (as Markdown shows emphasis)."""
+    out, last = [], 0
+    for start, end in matches:
+        out += [shown(text[last:start]), "*", shown(text[start:end]), "*"]
+        last = end
+    return "".join([*out, shown(text[last:])])
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -99,8 +99,10 @@ def add_recording(settings: Settings, wav_path: Path, step_id: str,
             "in the language of the speech model.",
         )
     with JournalStore.from_settings(settings) as store:
+        asked = guide.prompt(prompt)
         entry = store.open_entry(guide.id, step.id, prompt, settings.recognizer.language,
-                                 model_name)
+                                 model_name, step_title=step.title,
+                                 prompt_text=asked.text if asked else None)
         try:
             for final in finals:
                 audio, start = cut(wav_path, final)
@@ -120,7 +122,7 @@ def recognise(settings: Settings, wav_path: Path) -> tuple[str, list[Final]]:
     from calm_voice.speech.recognizer import load_model
     from calm_voice.speech.transcribe_stream import transcribe_blocks
 
-    found = find_model(settings)
+    found = find_model(settings, cannot="the recording cannot be written into the journal")
     model = load_model(found.path)
     heard = [event for event in transcribe_blocks(recognizer_blocks(wav_path), model)
              if isinstance(event, Final)]

@@ -16,7 +16,7 @@ from calm_voice.guide import Guide, load_guide
 from calm_voice.runtime.assemble import build, opening_commands
 from calm_voice.runtime.position import opening_step
 from calm_voice.safe_text import for_terminal
-from calm_voice.session.inputs import TypedAnswer
+from calm_voice.session.inputs import TypedLine
 from calm_voice.session.state import Listening, Mode, SessionState
 
 
@@ -86,7 +86,7 @@ class PrintSink:
         self._line(f"microphone: {status}")
 
     def on_notice(self, text: str, severity: str = "information") -> None:
-        self._line(f"{'note' if severity == 'information' else severity}: {text}")
+        self._line(f"error: {text}" if severity == "error" else text)
 
     def on_entry_saved(self, entry_id: int, utterances: int, words: int) -> None:
         self._line(f"saved journal entry {entry_id}: {words} words")
@@ -99,8 +99,9 @@ class PrintSink:
 
 
 def _read_typed_commands(loop: Any, vocabulary: Vocabulary, quit_at_end: bool) -> None:
-    """Typed commands are English words, whatever language the voice commands are in. Anything
-    else typed is an answer to the current question, kept in the journal."""
+    """Typed commands are English words, whatever language the voice commands are in. Any other
+    line is the answer to an open question, kept in the journal; with no question open it is
+    not understood (most likely a mistyped command) and not kept."""
     for line in sys.stdin:
         text = line.strip()
         if not text:
@@ -112,7 +113,7 @@ def _read_typed_commands(loop: Any, vocabulary: Vocabulary, quit_at_end: bool) -
         if command is not None:
             loop.submit(Command(command.kind, command.number, source="key", heard=text))
         else:
-            loop.submit(TypedAnswer(text))
+            loop.submit(TypedLine(text))
     if quit_at_end:  # the input has ended and there is no microphone: nothing more can come
         loop.submit(Command(CommandKind.QUIT))
 

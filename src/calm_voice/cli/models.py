@@ -1,16 +1,19 @@
-"""`calm-voice models list | download NAME | verify [NAME] | path [NAME]`."""
+"""`calm-voice models list | download NAME | install FILE | remove NAME | verify [NAME] |
+path [NAME]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
+from calm_voice import paths
 from calm_voice.cli import settings_from
 from calm_voice.errors import ModelError
 from calm_voice.safe_text import for_terminal
-from calm_voice.speech import models
+from calm_voice.speech import model_install, models
 from calm_voice.speech.model_archive import check_model_name
 from calm_voice.speech.model_fetch import megabytes
 
@@ -27,6 +30,22 @@ def register(sub: Any) -> None:
     download.add_argument("name", nargs="?", default=models.DEFAULT_MODEL,
                           help=f"model name (default: {models.DEFAULT_MODEL})")
     download.set_defaults(func=run_download)
+    brought = actions.add_parser(
+        "install", help="install a model from a zip file or folder (e.g. on a USB stick)",
+        description="Installs a Vosk model brought by hand, with the same checks as a "
+                    "download: the checksum when the model list knows the file, no file "
+                    "outside the model's folder, no links, a complete model.")
+    brought.add_argument("source", type=Path, metavar="FILE.zip|FOLDER",
+                         help="the model's zip file, or the folder it unpacks to")
+    brought.add_argument("--name", help="the name to install it under (default: the file's "
+                                        "name without .zip)")
+    brought.set_defaults(func=run_install)
+    use = actions.add_parser("use", help="choose the installed model to use from now on")
+    use.add_argument("name", help="model name (see: calm-voice models list)")
+    use.set_defaults(func=run_use)
+    remove = actions.add_parser("remove", help="delete an installed model")
+    remove.add_argument("name", help="model name (see: calm-voice models list)")
+    remove.set_defaults(func=run_remove)
     verify = actions.add_parser("verify", help="check installed models against their checksums")
     verify.add_argument("name", nargs="?", help="model name or folder (default: every one)")
     verify.set_defaults(func=run_verify)
@@ -46,8 +65,11 @@ def run_list(args: argparse.Namespace) -> int:
         print(for_terminal(f"{mark} {row.name:<{width}}  {row.language:<8}  "
                            f"{row.size_text:>9}  {state}"))
     print(for_terminal(f"\nModels folder: {settings.models_dir}", keep_newlines=True))
+    checkout = paths.checkout_models_dir()
+    if checkout is not None and checkout.resolve() != settings.models_dir.resolve():
+        print(for_terminal(f"Also looked in this checkout's folder: {checkout}"))
     if not any(row.installed for row in rows):
-        print(f"To speak to calm-voice, get a model with: {models.discovery.GET_DEFAULT}")
+        print(models.discovery.get_model_fix(settings.recognizer.language))
     return 0
 
 
@@ -99,6 +121,28 @@ def run_download(args: argparse.Namespace) -> int:
     finally:
         bar.finish()
     print(f"{args.name} is ready in {target}.")
+    return 0
+
+
+def run_install(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    target = model_install.install_brought(args.source, settings.models_dir, args.name)
+    print(for_terminal(f"{target.name} is ready in {target}. Use it with: "
+                       f"calm-voice --model {target.name}"))
+    return 0
+
+
+def run_use(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    found = model_install.use(args.name, settings.models_dir)
+    print(for_terminal(f"calm-voice will use {found.name} ({found.path}) from its next start."))
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    target = model_install.remove(args.name, settings.models_dir)
+    print(for_terminal(f"{args.name} was removed from {target.parent}."))
     return 0
 
 

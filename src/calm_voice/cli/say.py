@@ -50,7 +50,7 @@ def _script(args: argparse.Namespace, settings: Settings) -> tuple[list[str], st
     if not sentences:
         raise CalmVoiceError("There is nothing to say: the text is empty.",
                              'Give some words, e.g. calm-voice say "Hello".')
-    return sentences, "en"
+    return sentences, settings.recognizer.language  # the language chosen with --language
 
 
 def write_wav(path: Path, sentences: Sequence[str], settings: Settings, language: str) -> float:

@@ -12,7 +12,14 @@ from typing import Any
 
 from calm_voice.errors import JournalError
 from calm_voice.guide import Guide
-from calm_voice.journal.records import EntryDetail, UtteranceRecord, local_time, short_time
+from calm_voice.journal.records import (
+    EntryDetail,
+    UtteranceRecord,
+    local_time,
+    prompt_text_of,
+    short_time,
+    step_title_of,
+)
 from calm_voice.journal.schema import SCHEMA_VERSION
 from calm_voice.safe_text import for_terminal as shown
 
@@ -27,42 +34,52 @@ def _utterance_line(utterance: UtteranceRecord) -> str:
 
 
 def _entry_block(entry: EntryDetail, guide: Guide | None) -> list[str]:
-    prompt = guide.prompt(entry.prompt) if guide else None
+    asked = prompt_text_of(entry, guide)
     lines = [f"#### {short_time(entry.created)}", ""]
-    if prompt is not None:
-        lines += [f"> *{prompt.text}*", ""]
+    if asked is not None:
+        lines += [f"> *{shown(asked)}*", ""]
     elif entry.prompt:
         lines += [f"> *({shown(entry.prompt)})*", ""]
     lines += [_utterance_line(u) for u in entry.utterances]
     return [*lines, ""]
 
 
-def to_markdown(entries: Sequence[EntryDetail], guide: Guide | None) -> str:
-    """Every entry, oldest first within each step, under its guide part and step."""
-    title = guide.title if guide else "calm-voice"
-    exported = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    out = [f"# Journal: {title}", "",
-           f"Exported {exported}. {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}.", ""]
+def _by_step(entries: Sequence[EntryDetail]) -> dict[str, list[EntryDetail]]:
     by_step: dict[str, list[EntryDetail]] = {}
     for entry in sorted(entries, key=lambda e: e.id):
         by_step.setdefault(entry.step, []).append(entry)
-    placed: set[str] = set()
+    return by_step
+
+
+def to_markdown(entries: Sequence[EntryDetail], guide: Guide | None) -> str:
+    """Every entry, oldest first within each step, under its guide part and step. Entries of a
+    step the loaded guide does not have follow, under their own guide and the titles kept with
+    them."""
+    title = guide.title if guide else "calm-voice"
+    exported = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    out = [f"# Journal: {shown(title)}", "",
+           f"Exported {exported}. {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}.", ""]
+    known = {step.id for step in guide.steps} if guide else set()
+    by_step = _by_step([entry for entry in entries if entry.step in known])
     for part in guide.parts if guide else ():
         steps = [step for step in part.steps if step.id in by_step]
         if not steps:
             continue
-        out += [f"## {part.title}", ""]
+        out += [f"## {shown(part.title)}", ""]
         for step in steps:
-            out += [f"### {step.title}", ""]
+            out += [f"### {shown(step.title)}", ""]
             for entry in by_step[step.id]:
                 out += _entry_block(entry, guide)
-            placed.add(step.id)
-    others = [step_id for step_id in by_step if step_id not in placed]
-    if others:
-        out += ["## Other entries", ""]
-        for step_id in others:
-            out += [f"### {shown(step_id)}", ""]
-            for entry in by_step[step_id]:
+    by_guide: dict[str, list[EntryDetail]] = {}
+    for entry in entries:
+        if entry.step not in known:
+            by_guide.setdefault(entry.guide, []).append(entry)
+    for guide_id, kept in by_guide.items():
+        out += [f"## {shown(guide_id) if guide_id else 'Other entries'}", ""]
+        for step_id, step_entries in _by_step(kept).items():
+            heading = step_title_of(step_id, step_entries[-1].step_title, guide) or step_id
+            out += [f"### {shown(heading)}", ""]
+            for entry in step_entries:
                 out += _entry_block(entry, guide)
     return "\n".join(out).rstrip() + "\n"
 
@@ -84,13 +101,12 @@ def to_json(entries: Sequence[EntryDetail], audio_dir: Path, guide: Guide | None
     items = []
     for entry in entries:
         step = steps.get(entry.step)
-        prompt = guide.prompt(entry.prompt) if guide else None
         items.append({
             "id": entry.id, "created": entry.created, "closed": entry.closed,
             "guide": entry.guide, "step": entry.step,
-            "step_title": step.title if step else None,
+            "step_title": step_title_of(entry.step, entry.step_title, guide),
             "part_title": guide.part_of(step).title if guide and step else None,
-            "prompt": entry.prompt, "prompt_text": prompt.text if prompt else None,
+            "prompt": entry.prompt, "prompt_text": prompt_text_of(entry, guide),
             "language": entry.language, "model": entry.model,
             "audio_file": str(audio_dir / entry.audio_file) if entry.audio_file else None,
             "utterances": [_utterance_dict(u) for u in entry.utterances],

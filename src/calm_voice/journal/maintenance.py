@@ -16,7 +16,10 @@ from calm_voice.errors import JournalError
 from calm_voice.journal import audio as audio_files
 from calm_voice.journal import connection, failures
 
-_ENTRY_COLUMNS = "id, created, closed, guide, step, prompt, language, model, audio_file, audio_rate"
+_ENTRY_COLUMNS = ("id, created, closed, guide, step, prompt, language, model, audio_file, "
+                  "audio_rate, step_title, prompt_text")
+_KEPT_TEXT_COLUMNS = 2
+"""The last columns (step_title, prompt_text), which a file from before version 3 lacks."""
 _UTTERANCE_COLUMNS = ('id, entry_id, created, text, original_text, edited, words, word_count, '
                       'confidence, start, "end", audio_start, audio_offset, audio_samples')
 DAILY_KEEP = 7
@@ -213,6 +216,17 @@ def readable_rows(conn: sqlite3.Connection, table: str, columns: str) -> list[tu
     return [rows[key] for key in sorted(rows)]
 
 
+def _entry_rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """Readable entries with every column; a file from before the titles were kept gives
+    None for them."""
+    with suppress(sqlite3.DatabaseError):
+        known = {str(row[1]) for row in conn.execute("PRAGMA table_info(entries)")}
+        if {"step_title", "prompt_text"} <= known:
+            return readable_rows(conn, "entries", _ENTRY_COLUMNS)
+    older = _ENTRY_COLUMNS.rsplit(",", _KEPT_TEXT_COLUMNS)[0]
+    return [(*row, *(None,) * _KEPT_TEXT_COLUMNS) for row in readable_rows(conn, "entries", older)]
+
+
 def salvage(damaged: Path, fresh: Path) -> tuple[int, int]:
     """Copy what can be read from `damaged` into the new journal `fresh`; an utterance whose
     entry was lost is kept under a stand-in entry. Returns (entries, utterances) kept."""
@@ -222,7 +236,7 @@ def salvage(damaged: Path, fresh: Path) -> tuple[int, int]:
         return 0, 0
     try:
         utterances = readable_rows(old, "utterances", _UTTERANCE_COLUMNS)
-        entries = {int(str(row[0])): row for row in readable_rows(old, "entries", _ENTRY_COLUMNS)}
+        entries = {int(str(row[0])): row for row in _entry_rows(old)}
         sequence = 0
         with suppress(sqlite3.DatabaseError):
             found = old.execute("SELECT seq FROM sqlite_sequence WHERE name = 'entries'"
@@ -233,7 +247,7 @@ def salvage(damaged: Path, fresh: Path) -> tuple[int, int]:
     for row in utterances:  # entry id, first utterance's time, step "(recovered)"
         entry_id = int(str(row[1]))
         entries.setdefault(entry_id, (entry_id, row[2], row[2], "", "(recovered)", "", "", "",
-                                      None, None))
+                                      None, None, None, None))
     conn = sqlite3.connect(fresh, isolation_level=None)
     try:
         conn.execute("BEGIN")

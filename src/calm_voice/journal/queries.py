@@ -13,7 +13,8 @@ from calm_voice.journal.records import EntryDetail, EntrySummary, SearchHit, Utt
 
 PREVIEW_CHARS = 80
 
-_ENTRY_COLUMNS = "id, created, closed, guide, step, prompt, language, model, audio_file"
+_ENTRY_COLUMNS = ("id, created, closed, guide, step, prompt, language, model, audio_file, "
+                  "step_title, prompt_text")
 _UTTERANCE_COLUMNS = ('id, entry_id, created, text, original_text, edited, words, start, "end", '
                       "confidence, audio_samples")
 
@@ -61,7 +62,7 @@ def list_entries(conn: sqlite3.Connection, offset: int = 0, limit: int = 100,
         order = ("coalesce((SELECT CAST(key AS INTEGER) FROM json_each(:order) "
                  "WHERE value = e.step), 1000000), e.id DESC")
     sql = f"""
-        SELECT e.id, e.created, e.guide, e.step, e.prompt,
+        SELECT e.id, e.created, e.guide, e.step, e.prompt, e.step_title,
                (SELECT count(*) FROM utterances u WHERE u.entry_id = e.id),
                (SELECT coalesce(sum(word_count), 0) FROM utterances u WHERE u.entry_id = e.id),
                (SELECT substr(text, 1, {PREVIEW_CHARS}) FROM utterances u
@@ -69,8 +70,8 @@ def list_entries(conn: sqlite3.Connection, offset: int = 0, limit: int = 100,
         FROM entries e {where} ORDER BY {order} LIMIT :limit OFFSET :offset"""
     params = {"step": step, "order": json.dumps(list(step_order or [])), "limit": limit,
               "offset": offset}
-    return [EntrySummary(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "")
-            for row in conn.execute(sql, params)]
+    return [EntrySummary(row[0], row[1], row[2], row[3], row[4], row[6], row[7], row[8] or "",
+                         step_title=row[5]) for row in conn.execute(sql, params)]
 
 
 def _utterance(row: sqlite3.Row | tuple[object, ...]) -> UtteranceRecord:
@@ -85,12 +86,14 @@ def _utterance(row: sqlite3.Row | tuple[object, ...]) -> UtteranceRecord:
 
 
 def _detail(row: tuple[object, ...], utterances: tuple[UtteranceRecord, ...]) -> EntryDetail:
-    eid, created, closed, guide, step, prompt, language, model, audio_file = row
+    eid, created, closed, guide, step, prompt, language, model, audio_file, title, asked = row
     return EntryDetail(
         id=int(str(eid)), created=str(created), closed=None if closed is None else str(closed),
         guide=str(guide), step=str(step), prompt=str(prompt), language=str(language),
         model=str(model), utterances=utterances,
         audio_file=None if audio_file is None else str(audio_file),
+        step_title=None if title is None else str(title),
+        prompt_text=None if asked is None else str(asked),
     )
 
 
@@ -119,18 +122,21 @@ def all_entries(conn: sqlite3.Connection) -> list[EntryDetail]:
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 100) -> list[SearchHit]:
-    """Utterances holding every word of `text` (as prefixes), newest first."""
+    """Utterances holding every word of `text` (as prefixes), newest first, each whole with
+    where the words matched."""
     query = fts_query(text)
     if not query:
         return []
     sql = """
-        SELECT u.entry_id, u.id, e.created, e.step, u.text, m.marked
-        FROM (SELECT rowid, highlight(utterance_fts, 0, '[', ']') AS marked FROM utterance_fts
+        SELECT u.entry_id, u.id, e.created, e.step, u.text, e.step_title
+        FROM (SELECT rowid FROM utterance_fts
               WHERE utterance_fts MATCH ? ORDER BY rowid DESC LIMIT ?) AS m
         JOIN utterances u ON u.id = m.rowid
         JOIN entries e ON e.id = u.entry_id
         ORDER BY u.id DESC"""
-    return [SearchHit(*row) for row in conn.execute(sql, (query, limit))]
+    return [SearchHit(entry_id, utterance_id, created, step, said, text, step_title=title)
+            for entry_id, utterance_id, created, step, said, title
+            in conn.execute(sql, (query, limit))]
 
 
 def unknown_entry(entry_id: int) -> UnknownEntryError:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from calm_voice.events import Word
+from calm_voice.guide import Guide
+from calm_voice.journal.matching import match_spans
 
 LOW_CONFIDENCE = 0.6
 """A word the recogniser was less sure of than this is shown as low confidence."""
@@ -29,6 +31,8 @@ class EntrySummary:
     words: int
     preview: str
     """The start of the first utterance, for the list."""
+    step_title: str | None = None
+    """As stored with the entry; None for entries written before titles were kept."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ class EntryDetail:
     model: str
     utterances: tuple[UtteranceRecord, ...]
     audio_file: str | None
+    step_title: str | None = None
+    """The step's title and the question asked, as they were when the entry was written; None
+    for entries from before they were kept (the loaded guide is asked instead)."""
+    prompt_text: str | None = None
 
     @property
     def word_count(self) -> int:
@@ -78,8 +86,15 @@ class SearchHit:
     created: str
     step: str
     text: str
-    snippet: str
-    """The text with each match wrapped in [ and ]."""
+    query: str
+    """What was searched for."""
+    step_title: str | None = None
+
+    @property
+    def matches(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) character offsets in `text` of each matched word; worked out only
+        when asked, so a search costs no more than the index lookup."""
+        return match_spans(self.text, self.query)
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,22 @@ class Clip:
     @property
     def seconds(self) -> float:
         return len(self.pcm) / 2 / self.rate if self.rate else 0.0
+
+
+def step_title_of(step: str, stored: str | None, guide: Guide | None) -> str | None:
+    """The title kept with the entry, else the loaded guide's title for its step."""
+    if stored:
+        return stored
+    found = next((s for s in guide.steps if s.id == step), None) if guide else None
+    return found.title if found else None
+
+
+def prompt_text_of(entry: EntryDetail, guide: Guide | None) -> str | None:
+    """The question kept with the entry, else the loaded guide's text for its prompt id."""
+    if entry.prompt_text:
+        return entry.prompt_text
+    prompt = guide.prompt(entry.prompt) if guide and entry.prompt else None
+    return prompt.text if prompt else None
 
 
 def local_time(iso: str) -> datetime:

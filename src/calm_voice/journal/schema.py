@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from calm_voice.errors import JournalError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Stored in PRAGMA user_version; bump it and append a migration to change the schema."""
 
 _V1 = """
@@ -95,7 +95,17 @@ def _run(script: str) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_run(_V1), _run(_V2))
+_V3 = """
+ALTER TABLE entries ADD COLUMN step_title TEXT;
+ALTER TABLE entries ADD COLUMN prompt_text TEXT;
+"""
+"""Each entry keeps the step title and question it answered, so the journal reads the same
+whichever guide is loaded. Rows from before are kept as they are (NULL): they fall back to the
+loaded guide's text."""
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _run(_V1), _run(_V2), _run(_V3))
 """MIGRATIONS[n] takes a file at version n to version n + 1."""
 
 

@@ -221,12 +221,16 @@ class JournalStore(RecordingReads):
     # -- JournalPort --------------------------------------------------------------------------
 
     def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
-                   model: str) -> int:
+                   model: str, *, step_title: str | None = None,
+                   prompt_text: str | None = None) -> int:
+        """`step_title` and `prompt_text` are kept with the entry so it reads the same whatever
+        guide is loaded later."""
         with self._write("start a journal entry") as conn:
             cursor = conn.execute(
-                "INSERT INTO entries (created, guide, step, prompt, language, model, owner) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (now(), guide_id, step_id, prompt_id, language, model, recovery.owner_tag()))
+                "INSERT INTO entries (created, guide, step, prompt, language, model, owner, "
+                "step_title, prompt_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (now(), guide_id, step_id, prompt_id, language, model, recovery.owner_tag(),
+                 step_title, prompt_text))
             return int(cursor.lastrowid or 0)
 
     def add_utterance(self, entry_id: int, final: Final, audio: bytes | None = None,

@@ -13,7 +13,7 @@ from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
 from calm_voice.runtime.loop import SessionLoop
 from calm_voice.runtime.ports import JournalPort, Sink, SpeakerPort
-from calm_voice.runtime.position import load_position
+from calm_voice.runtime.position import load_place
 
 KEYBOARD_ONLY = "calm-voice will not read aloud for now; you can still read and use the keys."
 
@@ -28,19 +28,21 @@ def opening_commands(settings: Settings, speaker: SpeakerPort | None, *,
 
 def build(settings: Settings, sink: Sink, guide: Guide, *, voice: bool = True) -> SessionLoop:
     """Slow (opens the speaker; the model loads in a thread of its own): call it off the UI."""
+    step, sentence = load_place(settings.state_file, guide)
     loop = SessionLoop(
         guide, sink,
         speaker=_make_speaker(settings, sink, guide),
         vocabulary=load_vocabulary(settings.recognizer.language),
         settings=settings,
-        start_step=load_position(settings.state_file, guide),
+        start_step=step,
+        start_sentence=sentence,
         journal_factory=lambda: _open_journal(settings, sink),
     )
     if voice:
-        threading.Thread(target=_start_voice_reporting, args=(loop, settings, sink),
+        threading.Thread(target=_start_voice_reporting, args=(loop, settings, loop.sink),
                          daemon=True, name="calm-voice-start").start()
     else:
-        sink.on_notice("Voice commands are off; use the keys.", "information")
+        loop.sink.on_notice("Voice commands are off; use the keys.", "information")
     return loop
 
 

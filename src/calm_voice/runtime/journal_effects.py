@@ -13,8 +13,12 @@ def apply_journal(effect: e.Effect, journal: JournalPort | None, guide: Guide) -
     if isinstance(effect, (e.OpenEntry, e.SaveTypedAnswer)):
         if journal is None:
             return EntryOpened(None)
+        step = next((s for s in guide.steps if s.id == effect.step_id), None)
+        prompt = guide.prompt(effect.prompt_id)
         entry_id = journal.open_entry(guide.id, effect.step_id, effect.prompt_id,
-                                      guide.language, effect.model)
+                                      guide.language, effect.model,
+                                      step_title=step.title if step else None,
+                                      prompt_text=prompt.text if prompt else None)
         if isinstance(effect, e.OpenEntry):
             return EntryOpened(entry_id)
         journal.add_utterance(entry_id, effect.final)

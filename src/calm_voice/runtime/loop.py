@@ -24,7 +24,7 @@ from calm_voice.runtime.echo_verdict import with_echo_verdict
 from calm_voice.runtime.journal_effects import apply_journal
 from calm_voice.runtime.ports import JournalPort, Sink, SpeakerPort, VoiceControl
 from calm_voice.runtime.position import save_position
-from calm_voice.runtime.reports import report
+from calm_voice.runtime.reports import SpokenNotices, report
 from calm_voice.runtime.speech_out import SpeechOut
 from calm_voice.session import effects as e
 from calm_voice.session.context import MIN_COMMAND_CONFIDENCE, Context
@@ -54,10 +54,12 @@ class _AttachVoice:
 class SessionLoop:
     def __init__(self, guide: Guide, sink: Sink, *, speaker: SpeakerPort | None,
                  vocabulary: Vocabulary, settings: Settings, start_step: int = 0,
+                 start_sentence: int = 0,
                  journal: JournalPort | None = None,
                  journal_factory: Callable[[], JournalPort] | None = None) -> None:
         self.guide = guide
-        self.sink = sink
+        self.sink: Sink = (SpokenNotices(sink, self.submit)
+                           if speaker is not None and settings.speaker.speak_notices else sink)
         self.speaker = speaker
         self.vocabulary = vocabulary
         self.settings = settings
@@ -69,8 +71,9 @@ class SessionLoop:
         self._inputs: queue.Queue[Input | _AttachVoice] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._state = SessionState(step=start_step)
-        self._speech = SpeechOut(speaker, guide, sink, self.submit, settings.speaker.lookahead)
+        self._state = SessionState(step=start_step, sentence=start_sentence)
+        self._speech = SpeechOut(speaker, guide, self.sink, self.submit,
+                                 settings.speaker.lookahead)
 
     @property
     def state(self) -> SessionState:
@@ -177,7 +180,8 @@ class SessionLoop:
             return None
         if isinstance(effect, e.SavePosition):
             try:
-                save_position(self.settings.state_file, self.guide, effect.step_id)
+                save_position(self.settings.state_file, self.guide, effect.step_id,
+                              effect.sentence)
             except OSError as error:
                 log.warning("could not save position: %s", error)
         elif isinstance(effect, e.SetRecognizerMode):

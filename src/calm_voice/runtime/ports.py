@@ -35,7 +35,8 @@ class SpeakerPort(Protocol):
     def played_audio(self, start: float, end: float, rate: int = 16000) -> Any:
         """int16 samples of what reached the speaker between two time.monotonic() instants."""
 
-    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None: ...
+    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> tuple[int, float]:
+        """Change the voice; returns the new rate (words a minute) and volume (0 to 1)."""
     def close(self) -> None: ...
 
 
@@ -43,7 +44,8 @@ class JournalPort(Protocol):
     """What the session loop needs from the journal; every call commits before it returns."""
 
     def open_entry(self, guide_id: str, step_id: str, prompt_id: str, language: str,
-                   model: str) -> int: ...
+                   model: str, *, step_title: str | None = None,
+                   prompt_text: str | None = None) -> int: ...
 
     def add_utterance(self, entry_id: int, final: Final, audio: bytes | None = None,
                       sample_rate: int = 16000) -> int: ...

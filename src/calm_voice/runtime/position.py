@@ -1,4 +1,5 @@
-"""The remembered place in the guide, kept in a small JSON file apart from the journal."""
+"""The remembered place in the guide (step and sentence), kept in a small JSON file apart from
+the journal."""
 
 from __future__ import annotations
 
@@ -13,20 +14,29 @@ from calm_voice.guide import Guide
 
 def load_position(state_file: Path, guide: Guide) -> int:
     """Index of the remembered step, or 0 when there is none or it no longer exists."""
+    return load_place(state_file, guide)[0]
+
+
+def load_place(state_file: Path, guide: Guide) -> tuple[int, int]:
+    """The remembered (step index, sentence); (0, 0) when there is none or it no longer fits."""
     try:
         data = json.loads(state_file.read_text(encoding="utf-8"))
         if data.get("guide") == guide.id:
-            return guide.index_of(str(data.get("step")))
+            step = guide.index_of(str(data.get("step")))
+            sentence = data.get("sentence", 0)
+            fits = type(sentence) is int and 0 <= sentence < len(guide.steps[step].sentences)
+            return step, sentence if fits else 0
     except (OSError, ValueError, AttributeError, CalmVoiceError):
         pass  # no file, a damaged one, or a step the guide no longer has: start at the beginning
-    return 0
+    return 0, 0
 
 
-def save_position(state_file: Path, guide: Guide, step_id: str) -> None:
+def save_position(state_file: Path, guide: Guide, step_id: str, sentence: int = 0) -> None:
     """Write atomically so a crash mid-write never leaves a broken file."""
     state_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = state_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"guide": guide.id, "step": step_id}), encoding="utf-8")
+    place = {"guide": guide.id, "step": step_id, "sentence": sentence}
+    tmp.write_text(json.dumps(place), encoding="utf-8")
     os.replace(tmp, state_file)
 
 

@@ -12,6 +12,19 @@ from calm_voice.session.script import step_script
 from calm_voice.session.state import SpeechKind
 
 
+def voice_command(effect: e.AdjustVoice) -> str:
+    if effect.volume_delta:
+        return "louder" if effect.volume_delta > 0 else "softer"
+    return "faster" if effect.rate_delta > 0 else "slower"
+
+
+def voice_changed(effect: e.AdjustVoice, rate: int, volume: float) -> str:
+    """The short line that confirms a louder/softer/faster/slower command."""
+    if effect.volume_delta:
+        return f"{voice_command(effect)}: volume {round(volume * 100)}%"
+    return f"{voice_command(effect)}: rate {rate} words a minute"
+
+
 class SpeechOut:
     def __init__(self, speaker: SpeakerPort | None, guide: Guide, sink: Sink,
                  submit: Callable[[Input], None], lookahead: bool) -> None:
@@ -37,8 +50,10 @@ class SpeechOut:
             self._speak(SpeechKind.SAY, current_step, [effect.text])
         elif isinstance(effect, e.AskPrompt):
             prompt = self.guide.steps[effect.step].prompts[effect.prompt]
-            self.sink.on_say(prompt.text)
-            self._speak(SpeechKind.PROMPT, effect.step, [prompt.text], index=effect.prompt)
+            said = [prompt.text, effect.hint] if effect.hint else [prompt.text]
+            for text in said:
+                self.sink.on_say(text)
+            self._speak(SpeechKind.PROMPT, effect.step, said, index=effect.prompt)
         elif isinstance(effect, (e.StopSpeech, e.PauseSpeech, e.ResumeSpeech, e.AdjustVoice)):
             self._control(effect)
         else:
@@ -66,6 +81,9 @@ class SpeechOut:
     def _control(self, effect: e.Effect) -> None:
         speaker = self.speaker
         if speaker is None:
+            if isinstance(effect, e.AdjustVoice):
+                self.sink.on_notice(f"{voice_command(effect)}: nothing is read aloud, so there "
+                                    "is no voice to change.")
             return
         if isinstance(effect, e.StopSpeech):
             speaker.stop()
@@ -74,4 +92,5 @@ class SpeechOut:
         elif isinstance(effect, e.ResumeSpeech):
             speaker.resume()
         elif isinstance(effect, e.AdjustVoice):
-            speaker.adjust(effect.rate_delta, effect.volume_delta)
+            rate, volume = speaker.adjust(effect.rate_delta, effect.volume_delta)
+            self.sink.on_notice(voice_changed(effect, rate, volume))

@@ -39,6 +39,8 @@ class Announce:
 class AskPrompt:
     step: int
     prompt: int
+    hint: str = ""
+    """Said after the question: how to answer it and move on."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class SaveTypedAnswer:
 @dataclass(frozen=True)
 class SavePosition:
     step_id: str
+    sentence: int = 0
 
 
 # The microphone.

@@ -18,9 +18,16 @@ from calm_voice.session.effects import (
     ShowHeard,
     ShowNotice,
 )
-from calm_voice.session.inputs import Dictated, EntryOpened, EntrySaved, TypedAnswer, VoiceHeard
+from calm_voice.session.inputs import (
+    Dictated,
+    EntryOpened,
+    EntrySaved,
+    TypedAnswer,
+    TypedLine,
+    VoiceHeard,
+)
 from calm_voice.session.navigation import Outcome, on_command
-from calm_voice.session.state import ListeningMode, SavedNote, SessionState
+from calm_voice.session.state import ListeningMode, Mode, SavedNote, SessionState
 
 
 def on_heard(state: SessionState, event: VoiceHeard, ctx: Context, now: float) -> Outcome:
@@ -87,6 +94,16 @@ def typed(state: SessionState, event: TypedAnswer, ctx: Context, now: float) -> 
     return state, [ShowHeard(final), SaveTypedAnswer(step.id, prompt.id, final, state.model_name)]
 
 
+def typed_line(state: SessionState, event: TypedLine, ctx: Context, now: float) -> Outcome:
+    """Typed words that are not a command are only kept as the answer to an open question;
+    otherwise they are most likely a mistyped command, so they are neither saved nor acted on."""
+    if state.mode is Mode.REFLECTING or state.entry_open:
+        return typed(state, TypedAnswer(event.text), ctx, now)
+    if not event.text.strip():
+        return state, []
+    return state, [ShowNotice(script.not_understood(event.text.strip()), "warning")]
+
+
 def entry_opened(state: SessionState, event: EntryOpened) -> Outcome:
     if event.entry_id is None:
         return state, [ShowNotice(script.CANNOT_SAVE, "warning")]
@@ -96,7 +113,7 @@ def entry_opened(state: SessionState, event: EntryOpened) -> Outcome:
 
 
 def entry_saved(state: SessionState, event: EntrySaved) -> Outcome:
-    note = script.saved(event.words)
+    note = script.saved(event.words, by_voice=state.voice_attached)
     told: Effect = (Announce(note) if event.note is SavedNote.SPOKEN
                     else ShowNotice(note, "information"))  # not spoken over the next thing
     return state, [ShowEntrySaved(event.entry_id, event.utterances, event.words), told]

@@ -83,6 +83,22 @@ class TypedAnswer:
 
 
 @dataclass(frozen=True)
+class NoticeToSay:
+    """A notice that was shown, to be said aloud too (when the setting speak_notices is on)."""
+
+    text: str
+    severity: str = "information"
+
+
+@dataclass(frozen=True)
+class TypedLine:
+    """A typed line that is not a command (in `listen`): the answer while a question is open,
+    otherwise not understood and not kept."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class VoiceAttached:
     """The microphone and the speech model are ready."""
 
@@ -97,6 +113,16 @@ class MicrophoneLost:
 @dataclass(frozen=True)
 class SilenceTimeout:
     """Nothing was said for the configured time while reflecting."""
+
+
+@dataclass(frozen=True)
+class PersonAway:
+    """Another screen (journal, help, models) now covers the guide."""
+
+
+@dataclass(frozen=True)
+class PersonBack:
+    """The guide is on screen again."""
 
 
 @dataclass(frozen=True)
@@ -124,5 +150,5 @@ class EntrySaved:
 Input = (
     Command | SentenceStarted | StepFinished | PromptAsked | SpeechDone | SpeakerPlaying
     | VoiceHeard | Dictated | TypedAnswer | VoiceAttached | MicrophoneLost | SilenceTimeout
-    | Tick | EntryOpened | EntrySaved
+    | Tick | EntryOpened | EntrySaved | PersonAway | PersonBack | TypedLine | NoticeToSay
 )

@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from calm_voice.events import Command
-from calm_voice.session import hearing, navigation
+from calm_voice.session import away, hearing, navigation
 from calm_voice.session.context import Context
 from calm_voice.session.effects import (
     SPEECH,
+    Announce,
     AskPrompt,
     CloseEntry,
     Effect,
-    OpenEntry,
     PlayStep,
+    SavePosition,
     SetRecognizerMode,
     ShowListening,
 )
@@ -29,6 +30,9 @@ from calm_voice.session.inputs import (
     EntrySaved,
     Input,
     MicrophoneLost,
+    NoticeToSay,
+    PersonAway,
+    PersonBack,
     PromptAsked,
     SentenceStarted,
     SilenceTimeout,
@@ -36,6 +40,7 @@ from calm_voice.session.inputs import (
     SpeechDone,
     StepFinished,
     TypedAnswer,
+    TypedLine,
     VoiceAttached,
     VoiceHeard,
 )
@@ -69,23 +74,28 @@ def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outc
         return hearing.on_heard(state, event, ctx, now)
     if isinstance(event, TypedAnswer):
         return hearing.typed(state, event, ctx, now)
+    if isinstance(event, TypedLine):
+        return hearing.typed_line(state, event, ctx, now)
+    if isinstance(event, NoticeToSay):
+        return state, say_notice(event)
     if isinstance(event, Dictated):
         return hearing.dictated(state, event)
     if isinstance(event, SpeechDone):
-        return _speech_done(state, event, ctx)
+        return _speech_done(state, event, ctx, now)
     if isinstance(event, SentenceStarted):
-        if event.step == state.step and state.mode in (Mode.PLAYING, Mode.PAUSED):
-            return replace(state, sentence=event.sentence), []
-        return state, []
+        return _sentence_started(state, event, ctx)
     if isinstance(event, StepFinished):
         return _step_finished(state, event, ctx)
     if isinstance(event, PromptAsked):
-        return _prompt_asked(state, event, ctx)
+        return _prompt_asked(state, event, ctx, now)
     if isinstance(event, SilenceTimeout):
         if state.mode is not Mode.REFLECTING:
             return state, []
-        closed, effects = navigation.close_entry(state)
-        return replace(closed, mode=Mode.IDLE), effects
+        return navigation.leave_question(state, guide)
+    if isinstance(event, PersonAway):
+        return away.went_away(state)
+    if isinstance(event, PersonBack):
+        return away.came_back(state, guide, now)
     if isinstance(event, SpeakerPlaying):
         return replace(state, speaking=event.playing), []
     if isinstance(event, VoiceAttached):
@@ -101,13 +111,23 @@ def _decide(state: SessionState, event: Input, ctx: Context, now: float) -> Outc
     return state, []  # Tick: only the bookkeeping after every input
 
 
-def _speech_done(state: SessionState, done: SpeechDone, ctx: Context) -> Outcome:
+def say_notice(notice: NoticeToSay) -> list[Effect]:
+    """Warnings and errors are said aloud. Other notices are only shown: what they tell is heard
+    anyway (the changed voice, the step read, "Saved" said by the session itself), and saying
+    them would cut into the guide or into an answer being taken down."""
+    if notice.severity == "information":
+        return []
+    return [Announce(notice.text)]
+
+
+def _speech_done(state: SessionState, done: SpeechDone, ctx: Context,
+                 now: float) -> Outcome:
     if not done.completed:
         return state, []
     if done.kind is SpeechKind.STEP:
         return _step_finished(state, StepFinished(done.step), ctx)
     if done.kind is SpeechKind.PROMPT:
-        return _prompt_asked(state, PromptAsked(done.step, done.index), ctx)
+        return _prompt_asked(state, PromptAsked(done.step, done.index), ctx, now)
     if state.mode is Mode.PLAYING:  # an announcement cut into the step: read on
         return state, [PlayStep(state.step, state.sentence)]
     if state.mode is Mode.REFLECTING and not state.entry_open:
@@ -116,7 +136,19 @@ def _speech_done(state: SessionState, done: SpeechDone, ctx: Context) -> Outcome
     return state, []
 
 
+def _sentence_started(state: SessionState, event: SentenceStarted, ctx: Context) -> Outcome:
+    """The place is remembered by the sentence, so a new run reads on from there."""
+    if event.step != state.step or state.mode not in (Mode.PLAYING, Mode.PAUSED):
+        return state, []
+    if event.sentence == state.sentence:
+        return state, []
+    step_id = ctx.guide.steps[state.step].id
+    return replace(state, sentence=event.sentence), [SavePosition(step_id, event.sentence)]
+
+
 def _step_finished(state: SessionState, event: StepFinished, ctx: Context) -> Outcome:
+    if away.step_ended_while_away(state, event.step):
+        return replace(state, step_done=True), []  # the questions wait for the return
     if event.step != state.step or state.mode is not Mode.PLAYING:
         return state, []
     state = replace(state, step_done=True)
@@ -125,20 +157,22 @@ def _step_finished(state: SessionState, event: StepFinished, ctx: Context) -> Ou
     return replace(state, mode=Mode.IDLE, sentence=0), []
 
 
-def _prompt_asked(state: SessionState, event: PromptAsked, ctx: Context) -> Outcome:
+def _prompt_asked(state: SessionState, event: PromptAsked, ctx: Context,
+                  now: float) -> Outcome:
     # A prompt that finished just as another was asked must not file the answer under it.
     stale = event.step != state.step or event.prompt != state.prompt
     if state.mode is not Mode.REFLECTING or state.entry_open or stale:
         return state, []
-    step = ctx.guide.steps[state.step]
-    prompt = step.prompts[event.prompt]
-    opened = replace(state, entry_open=True, entry_id=None, entry_utterances=0, entry_words=0,
-                     utterance_words=())
-    return opened, [OpenEntry(step.id, prompt.id, state.model_name)]
+    if state.away:  # no entry while the person is elsewhere: taken up on return
+        return replace(state, resume_on_return=True), []
+    return navigation.open_answer(state, ctx.guide, now)
 
 
 def _silent_too_long(state: SessionState, ctx: Context, now: float) -> bool:
-    return (state.entry_open and state.recognizer_mode is ListeningMode.DICTATION
+    """Nothing said or typed for a while closes the answer, with or without a microphone;
+    not while the person is elsewhere, nor while the guide speaks over it."""
+    waiting = state.recognizer_mode is ListeningMode.DICTATION or not state.voice_attached
+    return (state.entry_open and waiting and not state.away and not state.speaking
             and now - state.last_voice_activity > ctx.silence_timeout)
 
 
@@ -165,7 +199,7 @@ def hearing_for(state: SessionState) -> tuple[Listening, ListeningMode | None]:
         return Listening.OFF, None
     if state.speaking:
         return Listening.COMMANDS_WHILE_SPEAKING, ListeningMode.COMMANDS
-    if state.entry_open:
+    if state.entry_open and not state.away:
         return Listening.TAKING_NOTES, ListeningMode.DICTATION
     return Listening.LISTENING, ListeningMode.COMMANDS
 

@@ -13,6 +13,7 @@ from calm_voice.session.effects import (
     AskPrompt,
     CloseEntry,
     Effect,
+    OpenEntry,
     PauseSpeech,
     PlayStep,
     Quit,
@@ -43,14 +44,53 @@ def ask(state: SessionState, guide: Guide, prompt: int) -> Outcome:
     state, effects = close_entry(state)
     prompts = guide.steps[state.step].prompts
     prompt = prompt % len(prompts)
-    effects += [StopSpeech(), AskPrompt(state.step, prompt)]
-    return replace(state, mode=Mode.REFLECTING, prompt=prompt, sentence=0), effects
+    effects += [StopSpeech(),
+                AskPrompt(state.step, prompt, script.answer_hint(state.voice_attached))]
+    return replace(state, mode=Mode.REFLECTING, prompt=prompt, sentence=0,
+                   next_prompt=None), effects
+
+
+def open_answer(state: SessionState, guide: Guide, now: float) -> Outcome:
+    """The question has been asked: open the entry its answer goes into."""
+    step = guide.steps[state.step]
+    prompt = step.prompts[state.prompt]
+    opened = replace(state, entry_open=True, entry_id=None, entry_utterances=0, entry_words=0,
+                     utterance_words=(), last_voice_activity=now)
+    return opened, [OpenEntry(step.id, prompt.id, state.model_name)]
+
+
+def _following_prompt(state: SessionState, guide: Guide) -> int | None:
+    """The step's question after the one being answered; the same one if it was never open."""
+    following = state.prompt + 1 if state.entry_open else state.prompt
+    return following if following < len(guide.steps[state.step].prompts) else None
+
+
+def leave_question(state: SessionState, guide: Guide) -> Outcome:
+    """Close the answer and rest; moving on then asks the step's next question."""
+    following = _following_prompt(state, guide)
+    closed, effects = close_entry(state)
+    return replace(closed, mode=Mode.IDLE, next_prompt=following), effects
+
+
+def move_on(state: SessionState, guide: Guide) -> Outcome:
+    """From a question to the step's next question, or to the next step after the last one."""
+    following = state.prompt + 1
+    if following < len(guide.steps[state.step].prompts):
+        return ask(state, guide, following)
+    return _next_step(state, guide)
+
+
+def _next_step(state: SessionState, guide: Guide) -> Outcome:
+    if state.step >= len(guide.steps) - 1:
+        return _to_idle(state, StopSpeech(), Announce(script.LAST_STEP))
+    return _go_to(state, guide, state.step + 1)
 
 
 def _go_to(state: SessionState, guide: Guide, index: int) -> Outcome:
     state, effects = close_entry(state)
     effects.append(StopSpeech())
-    state = replace(state, step=index, sentence=0, prompt=0, mode=Mode.PLAYING, step_done=False)
+    state = replace(state, step=index, sentence=0, prompt=0, mode=Mode.PLAYING, step_done=False,
+                    next_prompt=None)
     effects += [SavePosition(guide.steps[index].id), PlayStep(index, 0)]
     return state, effects
 
@@ -63,9 +103,11 @@ def _to_idle(state: SessionState, *effects: Effect) -> Outcome:
 def on_command(state: SessionState, cmd: Command, guide: Guide) -> Outcome:
     kind = cmd.kind
     if kind is CommandKind.NEXT:
-        if state.step >= len(guide.steps) - 1:
-            return _to_idle(state, StopSpeech(), Announce(script.LAST_STEP))
-        return _go_to(state, guide, state.step + 1)
+        if state.mode is Mode.REFLECTING:
+            return move_on(state, guide)
+        if state.mode is Mode.IDLE and state.next_prompt is not None:
+            return ask(state, guide, state.next_prompt)
+        return _next_step(state, guide)
     if kind is CommandKind.PREVIOUS:
         if state.step == 0:
             state, effects = _go_to(state, guide, 0)
@@ -82,24 +124,28 @@ def on_command(state: SessionState, cmd: Command, guide: Guide) -> Outcome:
             return replace(state, mode=Mode.PAUSED), [PauseSpeech()]
         return state, []
     if kind is CommandKind.RESUME:
-        return _resume(state, guide)
+        return resume(state, guide)
     if kind is CommandKind.TOGGLE:
         if state.mode is Mode.PLAYING:
             return replace(state, mode=Mode.PAUSED), [PauseSpeech()]
-        return _resume(state, guide)
+        return resume(state, guide)
     if kind is CommandKind.STOP:
+        if state.mode is Mode.REFLECTING:
+            left, effects = leave_question(state, guide)
+            return left, [*effects, StopSpeech()]
         return _to_idle(state, StopSpeech())
     if kind is CommandKind.WHERE:
         return state, [Announce(script.where_am_i(state, guide))]
     if kind is CommandKind.HELP:
         return state, [ShowHelp(), Announce(script.HELP_TEXT)]
     if kind is CommandKind.REFLECT:
-        next_prompt = state.prompt + 1 if state.mode is Mode.REFLECTING else 0
-        return ask(state, guide, next_prompt)
+        if state.mode is Mode.REFLECTING:
+            return ask(state, guide, state.prompt + 1)
+        return ask(state, guide, state.next_prompt or 0)
     if kind is CommandKind.FINISH_ENTRY:
         if not state.entry_open:
             return state, []
-        return _to_idle(state)
+        return leave_question(state, guide)
     if kind is CommandKind.SCRATCH_THAT:
         return _scratch_that(state)
     if kind is CommandKind.QUIT:
@@ -132,13 +178,17 @@ def _adjust_voice(state: SessionState, kind: CommandKind) -> Outcome:
     return state, [change]
 
 
-def _resume(state: SessionState, guide: Guide) -> Outcome:
+def resume(state: SessionState, guide: Guide) -> Outcome:
     if state.mode is Mode.PAUSED:
         if state.step_replaced:  # something else was said meanwhile: start the step again
             return replace(state, mode=Mode.PLAYING), [PlayStep(state.step, state.sentence)]
         return replace(state, mode=Mode.PLAYING), [ResumeSpeech()]
     if state.mode is Mode.PLAYING:
         return state, []
+    if state.mode is Mode.REFLECTING:
+        return move_on(state, guide)
+    if state.next_prompt is not None:
+        return ask(state, guide, state.next_prompt)
     if state.step_done and state.step < len(guide.steps) - 1:
         return _go_to(state, guide, state.step + 1)
     closed, effects = close_entry(state)

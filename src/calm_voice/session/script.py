@@ -50,9 +50,52 @@ def where_am_i(state: SessionState, guide: Guide) -> str:
     return where
 
 
-def saved(words: int) -> str:
+def saved(words: int, by_voice: bool = True) -> str:
+    go_on = "Say next" if by_voice else "Press n"
     return (f"Saved, {words} {'word' if words == 1 else 'words'}. "
-            "Say next when you are ready to go on.")
+            f"{go_on} when you are ready to go on.")
+
+
+def answer_hint(by_voice: bool) -> str:
+    """Said after a question: how to answer it, and how to move on."""
+    if by_voice:
+        return "Take your time and answer aloud. Say I'm done when you have finished."
+    return "Press t to type your answer, or n when you are done."
+
+
+def next_move(state: SessionState, guide: Guide) -> str:
+    """One line for the screen: what the person can do now, by key (and by voice when on)."""
+    voice = state.voice_attached
+    prompts = guide.steps[state.step].prompts
+    last_step = state.step >= len(guide.steps) - 1
+    if state.mode is Mode.REFLECTING:
+        which = f"Question {state.prompt % len(prompts) + 1} of {len(prompts)}. "
+        if voice and state.entry_open:
+            return which + ("Answer aloud, then say “I'm done” (or press d). "
+                            "t types instead; n moves on.")
+        return which + "Press t to type your answer, n when you are done."
+    if state.mode is Mode.PLAYING:
+        words = " Say “pause” or “next”." if voice else ""
+        return f"Reading aloud. Press space to pause, n for the next step.{words}"
+    if state.mode is Mode.PAUSED:
+        words = " Say “continue”." if voice else ""
+        return f"Paused. Press space to go on.{words}"
+    if state.next_prompt is not None:
+        words = " or say “next”" if voice else ""
+        return (f"Press n{words} for question {state.next_prompt + 1} of {len(prompts)}, "
+                "t to type an answer.")
+    if state.step_done and last_step:
+        return "That was the last step. Press j to read your journal, q to quit."
+    if state.step_done:
+        words = " or say “next”" if voice else ""
+        return f"Press n{words} for the next step, r to hear this one again."
+    words = " or say “continue”" if voice else ""
+    return f"Press space{words} to hear this step, n for the next one."
+
+
+def not_understood(text: str, shown_chars: int = 40) -> str:
+    said = text if len(text) <= shown_chars else text[:shown_chars - 1] + "…"
+    return f"I didn't understand “{said}”; say help to hear what you can say. It was not saved."
 
 
 def no_step(number: int, total: int) -> str:

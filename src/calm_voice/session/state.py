@@ -64,6 +64,12 @@ class SessionState:
     utterance_words: tuple[int, ...] = ()
     """Words in each utterance of the open entry, so taking one back corrects entry_words."""
     step_done: bool = False  # the step was read to its end, so "continue" moves on
+    next_prompt: int | None = None
+    """The step's question that moving on asks next, once an answer was left: none is skipped."""
+    away: bool = False
+    """Another screen covers the guide: nothing is read, asked or taken down meanwhile."""
+    resume_on_return: bool = False
+    """Going away cut reading or a question short: it is picked up again on return."""
     reflect_after_step: bool = True
     step_replaced: bool = False
     """Other speech played since the step was started, so resuming must start the step again."""

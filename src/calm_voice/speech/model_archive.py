@@ -53,37 +53,57 @@ def unpack_limit(archive: Path) -> int:
     return min(RATIO_LIMIT * archive.stat().st_size, MAX_UNPACKED_BYTES)
 
 
-def _refuse(what: str, why: str, fix: str = "Do not use this file; download the model from the "
-            "official catalog.") -> DownloadError:
-    return DownloadError(f"The download of {what} {why}, so nothing was installed.", fix)
+DOWNLOADED = "Do not use this file; download the model from the official catalog."
+BROUGHT = "Do not use this file; get the model again from a source you trust."
 
 
-def _check_members(zipped: zipfile.ZipFile, target: Path, what: str, limit: int) -> None:
+def _refuse(what: str, why: str, fix: str = DOWNLOADED) -> DownloadError:
+    """`what` names the archive as a sentence starts: "The download of NAME", "The file X"."""
+    return DownloadError(f"{what} {why}, so nothing was installed.", fix)
+
+
+def lower_first(text: str) -> str:
+    """"The file /Media/X.zip" as it reads inside a sentence; the path keeps its case."""
+    return text[:1].lower() + text[1:]
+
+
+def archive_words(name: str, archive: Path | None) -> tuple[str, str]:
+    """How messages name an archive, and the fix for a hostile one: a download or a file."""
+    if archive is None:
+        return f"The download of {name}", DOWNLOADED
+    return f"The file {safe_yaml.shown(archive.name)}", BROUGHT
+
+
+def _check_members(zipped: zipfile.ZipFile, target: Path, what: str, limit: int,
+                   fix: str) -> None:
     """Every entry stays inside `target`; the count and the declared total fit the caps."""
     members = zipped.infolist()
     if len(members) > MAX_FILES:
-        raise _refuse(what, f"holds {len(members):,} files (at most {MAX_FILES:,} are allowed)")
+        raise _refuse(what, f"holds {len(members):,} files (at most {MAX_FILES:,} are allowed)",
+                      fix)
     root = target.resolve()
     for member in members:
         rel = _member_path(member.filename)
         is_link = stat.S_ISLNK(member.external_attr >> 16)
         if rel is None or is_link or not (root / rel).resolve().is_relative_to(root):
             raise _refuse(what, "holds a file that would be written outside its folder "
-                          f"({safe_yaml.shown(member.filename)})")
+                          f"({safe_yaml.shown(member.filename)})", fix)
     declared = sum(member.file_size for member in members)
     if declared > limit:
         raise _refuse(what, f"would unpack to {megabytes(declared)}, more than the "
-                      f"{megabytes(limit)} allowed for an archive of its size")
+                      f"{megabytes(limit)} allowed for an archive of its size", fix)
     free = shutil.disk_usage(target).free
     if declared + SPARE_BYTES > free:
-        raise DownloadError(f"There is not enough free disk space to unpack {what}: it needs "
+        raise DownloadError(f"There is not enough free disk space to unpack {lower_first(what)}: "
+                            "it needs "
                             f"{megabytes(declared)} in {target.parent}. Nothing was kept.",
                             "Free up that much space, or set CALM_VOICE_MODELS to a folder on "
                             "a larger disk.")
 
 
-def safe_extract(archive: Path, target: Path, what: str) -> None:
-    """Unzip into `target`; refused whole if an entry would land outside it or the caps are passed.
+def safe_extract(archive: Path, target: Path, what: str, fix: str = DOWNLOADED) -> None:
+    """Unzip into `target`; refused whole if an entry would land outside it or the caps are
+    passed. `what` names the archive in messages (see archive_words).
 
     Bytes are counted as they are written, so an entry that lies about its size still stops
     at the cap.
@@ -91,7 +111,7 @@ def safe_extract(archive: Path, target: Path, what: str) -> None:
     limit = unpack_limit(archive)
     try:
         with zipfile.ZipFile(archive) as zipped:
-            _check_members(zipped, target, what, limit)
+            _check_members(zipped, target, what, limit, fix)
             written = 0
             for member in zipped.infolist():
                 rel = _member_path(member.filename)
@@ -105,15 +125,16 @@ def safe_extract(archive: Path, target: Path, what: str) -> None:
                     while block := source.read(1 << 20):
                         written += len(block)
                         if written > limit:
-                            raise _refuse(what, f"unpacks to more than {megabytes(limit)}")
+                            raise _refuse(what, f"unpacks to more than {megabytes(limit)}", fix)
                         out.write(block)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise DownloadError(f"The download of {what} is not a readable zip file "
-                            f"({safe_yaml.shown(exc)}).",
-                            "Try again; the file was damaged on the way.") from exc
+        raise DownloadError(f"{what} is not a readable zip file ({safe_yaml.shown(exc)}).",
+                            "Try again; the file was damaged on the way." if fix == DOWNLOADED
+                            else "Copy it again; the file is damaged.") from exc
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DownloadError(f"The disk filled up while unpacking {what}. Nothing was kept.",
+            raise DownloadError(f"The disk filled up while unpacking {lower_first(what)}. Nothing "
+                                "was kept.",
                                 "Free up space, or set CALM_VOICE_MODELS to a folder on a "
                                 "larger disk.") from exc
         raise
@@ -137,33 +158,40 @@ def file_hashes(folder: Path) -> dict[str, list[object]]:
 
 
 def install(archive: Path, name: str, models_dir: Path, work_dir: Path,
-            source: dict[str, object]) -> Path:
-    """Unpack `archive` as models_dir/name; on any failure nothing new is left in models_dir."""
+            source: dict[str, object], brought: bool = False) -> Path:
+    """Unpack `archive` as models_dir/name; on any failure nothing new is left in models_dir.
+
+    brought: the archive is a file the person gave (models install), not a download."""
     check_model_name(name)
+    what, fix = archive_words(name, archive if brought else None)
     work_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="unpack-", dir=work_dir))
     try:
-        safe_extract(archive, staging, name)
-        root = _model_root(staging)
-        try:
-            check_model_dir(root)
-        except ModelError as exc:
-            raise DownloadError(f"The download of {name} does not hold a complete speech model "
-                                f"({exc.problem})", "Nothing was installed; try another model."
-                                ) from exc
-        manifest = {**source, "files": file_hashes(root)}
-        (root / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        target = models_dir / name
-        old = None
-        if target.exists():  # an earlier, broken copy: swap it out rather than merge into it
-            old = staging.parent / f"old-{staging.name}"
-            os.replace(target, old)
-        os.replace(root, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return target
+        safe_extract(archive, staging, what, fix)
+        return place(_model_root(staging), name, models_dir, what, source)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def place(root: Path, name: str, models_dir: Path, what: str,
+          source: dict[str, object]) -> Path:
+    """Check the unpacked model in `root`, record its checksums, and move it in as one step."""
+    try:
+        check_model_dir(root)
+    except ModelError as exc:
+        raise DownloadError(f"{what} does not hold a complete speech model ({exc.problem})",
+                            "Nothing was installed; try another model.") from exc
+    manifest = {**source, "files": file_hashes(root)}
+    (root / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    target = models_dir / name
+    old = None
+    if target.exists():  # an earlier, broken copy: swap it out rather than merge into it
+        old = root.parent / f"old-{root.name}"
+        os.replace(target, old)
+    os.replace(root, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
 
 
 def verify_files(folder: Path) -> list[str]:

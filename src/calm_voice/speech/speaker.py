@@ -220,10 +220,11 @@ class Speaker:
             blocks.append((at + offset, samples))
         return self._playback.device_rate, blocks
 
-    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> None:
+    def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> tuple[int, float]:
         rate = min(MAX_RATE, max(MIN_RATE, self._synth.rate + rate_delta))
         volume = min(MAX_VOLUME, max(MIN_VOLUME, round(self._synth.volume + volume_delta, 2)))
         self._synth.configure(rate=rate, volume=volume)
+        return rate, volume
 
     def close(self) -> None:
         self.stop()

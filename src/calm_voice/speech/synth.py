@@ -136,6 +136,11 @@ def pick_voice(voices: Sequence[VoiceInfo], wanted: str | None, language: str) -
     return speaking[0] if speaking else voices[0]
 
 
+def voice_speaks(voice: VoiceInfo, language: str) -> bool:
+    """Whether the voice is one of `language` ("ko", or "en" for en-US, en-GB…)."""
+    return _speaks(voice, language)
+
+
 def _speaks(voice: VoiceInfo, language: str) -> bool:
     lang = language.lower()
     return any(code.lower() == lang or code.lower().startswith(lang + "-")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Protocol
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from calm_voice.config import Settings
@@ -18,10 +19,11 @@ from calm_voice.events import Command
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
 from calm_voice.runtime.ports import Sink, SpeakerPort
-from calm_voice.runtime.position import load_position
+from calm_voice.runtime.position import load_place
 from calm_voice.session.inputs import Input, TypedAnswer
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui.bridge import UiBridge
+from calm_voice.ui.keys import KEYS
 from calm_voice.ui.model_catalog import SpeechModelCatalog
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.main import MainScreen
@@ -74,10 +76,9 @@ class ServicesReady(Message):
 class CalmVoiceApp(App[None]):
     CSS_PATH = "calm_voice.tcss"
     TITLE = "calm-voice"
-    ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, settings: Settings, guide: Guide, services: ServicesFactory, *,
-                 start_step: int, voice: bool,
+                 start_step: int, voice: bool, start_sentence: int = 0,
                  journal_factory: Callable[[], JournalStore] | None = None,
                  catalog: ModelCatalog | None = None,
                  clock: Callable[[], datetime] = datetime.now) -> None:
@@ -93,7 +94,7 @@ class CalmVoiceApp(App[None]):
         self.closing = threading.Event()
         self.model = ""
         self.model_state = ""
-        self.main = MainScreen(guide, SessionState(step=start_step), self)
+        self.main = MainScreen(guide, SessionState(step=start_step, sentence=start_sentence), self)
         self.bridge = UiBridge(self.main.post_message, clock)
 
     async def on_mount(self) -> None:
@@ -127,10 +128,12 @@ class CalmVoiceApp(App[None]):
             self.main.set_speaker(speaker.device_name, speaker.voice_name)
         self.loop.start()
         pending, self.pending = self.pending, []
-        if not pending:  # a key pressed meanwhile goes first; otherwise start as `listen` does
+        # A key pressed meanwhile goes first; otherwise start as `listen` does (and a dialog
+        # opened meanwhile, which comes after, pauses it until it closes).
+        if not any(isinstance(event, (Command, TypedAnswer)) for event in pending):
             from calm_voice.runtime.assemble import opening_commands
 
-            pending = list(opening_commands(self.settings, speaker))
+            pending = [*opening_commands(self.settings, speaker), *pending]
         for event in pending:
             self.loop.submit(event)
 
@@ -151,7 +154,7 @@ class CalmVoiceApp(App[None]):
                 "Reading and listening could not start",
                 f"{error}\n\nYou can still read the guide here and move with the keys."))
 
-    def send(self, event: Command | TypedAnswer) -> None:
+    def send(self, event: Input) -> None:
         """Hand a command to the loop, or keep it until the loop is ready."""
         if self.loop is None:
             self.pending.append(event)
@@ -167,6 +170,18 @@ class CalmVoiceApp(App[None]):
         if self.loop is not None and self.model_state == "loading…":
             self.set_model_state("not in use")
             self.main.set_listening(Listening.OFF)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p) offers every key of the main screen by name."""
+        if screen is self.main:
+            for key in KEYS:
+                words = f" (say “{key.voice}”)" if key.voice else ""
+                yield SystemCommand(f"{key.label} ({key.shown})", f"{key.meaning}{words}",
+                                    self._palette_action(key.action))
+        yield from super().get_system_commands(screen)
+
+    def _palette_action(self, action: str) -> Callable[[], object]:
+        return lambda: self.main.run_action(action)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -206,6 +221,8 @@ def make_app(settings: Settings, guide: Guide, services: ServicesFactory = real_
              catalog: ModelCatalog | None = None,
              clock: Callable[[], datetime] = datetime.now) -> CalmVoiceApp:
     """Build the app the same way for the command line and for tests."""
-    step = load_position(settings.state_file, guide) if start_step is None else start_step
+    remembered, sentence = load_place(settings.state_file, guide)
+    step = remembered if start_step is None else start_step
     return CalmVoiceApp(settings, guide, services, start_step=step, voice=voice,
+                        start_sentence=sentence if step == remembered else 0,
                         journal_factory=journal_factory, catalog=catalog, clock=clock)

@@ -4,6 +4,7 @@ used only when the person asks to look online or to download."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from calm_voice.config import Settings
 from calm_voice.ui.screens.models import ModelRow
@@ -31,3 +32,13 @@ class SpeechModelCatalog:
         from calm_voice.speech import models
 
         models.download_model(name, self.settings.models_dir, progress)
+
+    def install(self, source: str) -> str:
+        from calm_voice.speech import model_install
+
+        return model_install.install_brought(Path(source), self.settings.models_dir).name
+
+    def use(self, name: str) -> None:
+        from calm_voice.speech import model_install
+
+        model_install.use(name, self.settings.models_dir)

@@ -1,36 +1,31 @@
-"""The keys and the spoken commands, in plain words."""
+"""The keys and the spoken commands, in plain words; it scrolls on a small terminal, and the
+way out stays in view."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from calm_voice.session.script import HELP_TEXT
-
-KEYS: tuple[tuple[str, str], ...] = (
-    ("space", "play or pause the reading"),
-    ("n / p", "next or previous step"),
-    ("r", "read this step again from the start"),
-    ("s", "stop reading"),
-    ("t", "type an answer to the question instead of saying it"),
-    ("j", "look back at your journal"),
-    ("m", "speech models: see them and get one"),
-    ("?", "this help"),
-    ("q", "quit (your place is remembered)"),
-)
+from calm_voice.ui.keys import KEYS
 
 
 def keys_table() -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for key, meaning in KEYS:
-        table.add_row(key, meaning)
+    table.add_column(ratio=3)
+    table.add_column(ratio=2, style="italic")
+    table.add_row(Text("Key", style="dim"), Text("What it does", style="dim"),
+                  Text("Or say", style="dim"))
+    for key in KEYS:
+        table.add_row(key.shown, key.meaning, f"“{key.voice}”" if key.voice else "")
+    table.add_row("ctrl+p", "find any of these by name", "")
     return table
 
 
@@ -45,10 +40,16 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static("Help", classes="dialog-title")
-            yield Static(keys_table(), id="help-keys")
-            yield Static(Text("\nHands-free\n", style="bold"))
-            yield Static(HELP_TEXT, id="help-voice")
-            yield Static("\nPress Escape to go back.", classes="dialog-hint")
+            with VerticalScroll(id="help-body"):
+                yield Static(keys_table(), id="help-keys")
+                yield Static(Text("\nHands-free\n", style="bold"))
+                yield Static(HELP_TEXT, id="help-voice")
+            yield Static("Press Escape to go back.", classes="dialog-hint", id="help-hint")
+        yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Title, hint, borders, padding and footer around the part that scrolls.
+        self.query_one("#help-body").styles.max_height = max(3, event.size.height - 10)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -8,8 +8,8 @@ workers only post messages, and the handlers here own the widgets.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -26,11 +26,22 @@ from calm_voice.errors import CalmVoiceError
 from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
 from calm_voice.journal.export import write_private
+from calm_voice.journal.export_choice import (
+    ExportChoice,
+    export_file_name,
+    export_folder,
+    load_choice,
+    save_choice,
+)
 from calm_voice.journal.player import ClipPlayer
 from calm_voice.journal.records import Clip, EntryDetail, short_time
-from calm_voice.paths import ensure_private_dir
 from calm_voice.safe_text import for_markup, for_terminal
-from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, EditUtteranceDialog
+from calm_voice.ui.widgets.journal_dialogs import (
+    ConfirmDeleteDialog,
+    EditUtteranceDialog,
+    ExportDialog,
+)
+from calm_voice.ui.widgets.journal_rows import Row, hit_text
 from calm_voice.ui.widgets.journal_transcript import JournalTranscript
 
 PAGE_SIZE = 200
@@ -41,28 +52,20 @@ ENTRY_DEBOUNCE = 0.08
 SEARCH_LIMIT = 500
 
 
-@dataclass(frozen=True)
-class Row:
-    entry_id: int
-    created: str
-    step: str
-    said: str
-
-
 class JournalScreen(Screen[None]):
     DEFAULT_CSS = """
     JournalScreen #journal-search { dock: top; margin: 0 1; }
     JournalScreen #journal-body { height: 1fr; }
-    JournalScreen #journal-list { width: 3fr; }
+    JournalScreen #journal-list { width: 3fr; height: 1fr; }
     JournalScreen #journal-side { width: 2fr; border-left: solid $primary; padding: 0 1; }
     JournalScreen #journal-status { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),
-        Binding("s", "toggle_order", "Date/step"),
+        Binding("s", "toggle_order", "Order"),
         Binding("p", "play_entry", "Play"),
-        Binding("w", "play_word", "Play word"),
+        Binding("w", "play_word", "Play word", show=False),  # 80 columns fit the rest
         Binding("left_square_bracket", "word(-1)", "◂ word", show=False),
         Binding("right_square_bracket", "word(1)", "word ▸", show=False),
         Binding("space", "stop", "Stop", show=False),
@@ -86,6 +89,11 @@ class JournalScreen(Screen[None]):
             super().__init__()
             self.entry_id = entry_id
 
+    class ExportOffered(Message):
+        def __init__(self, choice: ExportChoice, data_dir: Path) -> None:
+            super().__init__()
+            self.choice, self.data_dir = choice, data_dir
+
     class Done(Message):
         """A background job finished with something to tell the person."""
 
@@ -104,7 +112,9 @@ class JournalScreen(Screen[None]):
         self.generation = 0
         self.loaded = 0
         self.total = 0
-        self.loading = False
+        self.fetching = False
+        """A page of rows is being read (not `loading`: that is Textual's own, and covers the
+        screen with a spinner that takes the focus away)."""
         self._search_timer: Timer | None = None
         self._entry_timer: Timer | None = None
         self._titles = {step.id: step.title for step in guide.steps}
@@ -128,9 +138,10 @@ class JournalScreen(Screen[None]):
         return self.query_one(JournalTranscript)
 
     def on_mount(self) -> None:
+        # What was said comes before the step, so a narrow terminal still shows it.
         self.table.add_column("When", key="when")
-        self.table.add_column("Step", key="step")
         self.table.add_column("What you said", key="said")
+        self.table.add_column("Step", key="step")
         self.table.focus()
         self.reload()
 
@@ -144,7 +155,7 @@ class JournalScreen(Screen[None]):
         self.loaded = self.total = 0
         self.table.clear()
         self.transcript.entry = None
-        self.loading = True
+        self.fetching = True
         self.fetch_rows(self.generation, 0, self.query_text, self.by_step)
 
     @work(thread=True, group="journal-list")
@@ -156,11 +167,13 @@ class JournalScreen(Screen[None]):
                     for hit in store.search(query, SEARCH_LIMIT):
                         if hit.entry_id not in seen:
                             seen.add(hit.entry_id)
-                            rows.append(Row(hit.entry_id, hit.created, hit.step, hit.snippet))
+                            rows.append(Row(hit.entry_id, hit.created, hit.step,
+                                            hit_text(hit.text, query), hit.step_title))
                     total = len(rows)
                 else:
                     order = [step.id for step in self.guide.steps] if by_step else None
-                    rows = [Row(e.id, e.created, e.step, e.preview)
+                    rows = [Row(e.id, e.created, e.step, Text(for_terminal(e.preview)),
+                                e.step_title)
                             for e in store.list_entries(offset, PAGE_SIZE, step_order=order)]
                     total = store.count_entries()
         except CalmVoiceError as exc:
@@ -172,12 +185,12 @@ class JournalScreen(Screen[None]):
     def show_rows(self, message: RowsLoaded) -> None:
         if message.generation != self.generation:
             return
-        self.loading = False
+        self.fetching = False
         first_page = self.loaded == 0
         for row in message.rows:
-            self.table.add_row(short_time(row.created),  # Text: shown as is, never as markup
-                               Text(for_terminal(self._titles.get(row.step, row.step))),
-                               Text(for_terminal(row.said)), key=str(row.entry_id))
+            title = row.step_title or self._titles.get(row.step, row.step)
+            self.table.add_row(short_time(row.created), row.said,  # Text: never read as markup
+                               Text(for_terminal(title)), key=str(row.entry_id))
         self.loaded += len(message.rows)
         self.total = message.total
         self.show_status()
@@ -201,8 +214,8 @@ class JournalScreen(Screen[None]):
             self._entry_timer = self.set_timer(ENTRY_DEBOUNCE,
                                                lambda: self.fetch_entry(entry_id))
         near_end = event.cursor_row >= self.loaded - PAGE_AHEAD
-        if near_end and not self.loading and not self.query_text and self.loaded < self.total:
-            self.loading = True
+        if near_end and not self.fetching and not self.query_text and self.loaded < self.total:
+            self.fetching = True
             self.fetch_rows(self.generation, self.loaded, "", self.by_step)
 
     @on(Input.Changed, "#journal-search")
@@ -215,6 +228,7 @@ class JournalScreen(Screen[None]):
     def run_search(self, value: str) -> None:
         if value != self.query_text:
             self.query_text = value
+            self.transcript.search = value
             self.reload()
 
     # -- one entry ----------------------------------------------------------------------------
@@ -350,16 +364,37 @@ class JournalScreen(Screen[None]):
             self.fetch_entry(current)
 
     def action_export(self) -> None:
-        self.export_markdown()
+        self.offer_export()
 
     @work(thread=True, group="journal-write")
-    def export_markdown(self) -> None:
+    def offer_export(self) -> None:
+        """Read the last choice off the event loop, then ask."""
         try:
             with self.store_factory() as store:
-                text = store.export("md", self.guide)
-                folder = ensure_private_dir(store.db_path.parent / "exports")
-            path = folder / f"journal-{datetime.now():%Y%m%d-%H%M%S}.md"
-            write_private(path, text, "Free some space or check the data folder, then try again.")
+                data_dir = store.db_path.parent
+        except CalmVoiceError as exc:
+            self.post_message(self.Done(str(exc), "error"))
+            return
+        self.post_message(self.ExportOffered(load_choice(data_dir), data_dir))
+
+    @on(ExportOffered)
+    def ask_export(self, message: ExportOffered) -> None:
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self.export_journal(choice, message.data_dir)
+
+        self.app.push_screen(ExportDialog(message.choice, str(message.data_dir / "exports")),
+                             chosen)
+
+    @work(thread=True, group="journal-write")
+    def export_journal(self, choice: ExportChoice, data_dir: Path) -> None:
+        try:
+            folder = export_folder(choice, data_dir)
+            with self.store_factory() as store:
+                text = store.export(choice.format, self.guide)
+            path = folder / export_file_name(choice, datetime.now())
+            write_private(path, text, "Choose another folder, or free some space, and try again.")
+            save_choice(data_dir, choice)
             self.post_message(self.Done(f"The journal was exported to {path}"))
         except CalmVoiceError as exc:
             self.post_message(self.Done(str(exc), "error"))

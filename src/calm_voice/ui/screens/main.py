@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide
 from calm_voice.safe_text import for_markup
+from calm_voice.session.inputs import Input, PersonAway, PersonBack
+from calm_voice.session.script import next_move
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui import messages as m
+from calm_voice.ui.keys import bindings
 from calm_voice.ui.widgets.level_meter import LevelMeter
 from calm_voice.ui.widgets.listening import ListeningIndicator
 from calm_voice.ui.widgets.notice_bar import NoticeBar
@@ -26,12 +31,13 @@ from calm_voice.ui.widgets.transcript import Line, TranscriptPane
 
 HEARING = (Listening.LISTENING, Listening.COMMANDS_WHILE_SPEAKING, Listening.TAKING_NOTES)
 NARROW = 100  # columns below which the side panes shrink
+WIDE = 160  # columns from which the step text keeps its measure and the outline widens
 
 
 class Controller(Protocol):
     """What the screen asks of the app: hand a command on, or open another screen."""
 
-    def send(self, event: Command) -> None: ...
+    def send(self, event: Input) -> None: ...
     def set_model_state(self, state: str) -> None: ...
     def voice_trouble(self) -> None: ...
 
@@ -42,24 +48,14 @@ def command_words(command: Command) -> str:
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [
-        Binding("space", "command('toggle')", "Play/pause"),
-        Binding("n", "command('next')", "Next"),
-        Binding("p", "command('previous')", "Previous"),
-        Binding("r", "command('repeat')", "Repeat"),
-        Binding("s", "command('stop')", "Stop"),
-        Binding("t", "app.type_answer", "Type answer"),
-        Binding("j", "app.journal", "Journal"),
-        Binding("m", "app.models", "Models"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings()  # type: ignore[assignment]
 
     def __init__(self, guide: Guide, state: SessionState, controller: Controller) -> None:
         super().__init__()
         self.guide = guide
         self.state = state
         self.controller = controller
+        self.away = False
 
     def compose(self) -> ComposeResult:
         yield Static(for_markup(self.guide.title), id="title-bar")
@@ -75,6 +71,7 @@ class MainScreen(Screen[None]):
                     yield LevelMeter(id="level")
                 with VerticalScroll(id="transcript-pane"):
                     yield TranscriptPane(id="transcript")
+        yield Static(next_move(self.state, self.guide), id="hint")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -82,11 +79,35 @@ class MainScreen(Screen[None]):
         self.query_one(GuideOutline).current = self.state.step
         self.query_one(NoticeBar).display = False
 
+    # Another screen on top: the guide waits (the command palette is only a way to a key).
+
+    def on_screen_suspend(self) -> None:
+        if isinstance(self.app.screen, CommandPalette) or self.away:
+            return
+        self.away = True
+        self.query_one(Footer).display = False  # a dialog's keys are its own
+        self.controller.send(PersonAway())
+
+    def on_screen_resume(self) -> None:
+        self.query_one(Footer).display = True
+        if self.away:
+            self.away = False
+            self.controller.send(PersonBack())
+
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.width >= WIDE, "-wide")
+        self.call_after_refresh(self._keep_in_view)  # the text wraps anew at the new width
 
     def action_command(self, kind: str) -> None:
         self.controller.send(Command(CommandKind(kind), source="key"))
+
+    def action_go_to_step(self) -> None:
+        self.query_one(GuideOutline).focus()
+
+    @on(GuideOutline.StepChosen)
+    def go_to_chosen(self, message: GuideOutline.StepChosen) -> None:
+        self.controller.send(Command(CommandKind.GOTO_STEP, message.index + 1, source="key"))
 
     # Reports from the session loop, posted by the bridge.
 
@@ -96,6 +117,18 @@ class MainScreen(Screen[None]):
         self.query_one(GuideOutline).current = message.state.step
         self.query_one(StepView).state = message.state
         self.query_one(StatusLine).mode = message.state.mode
+        self.query_one("#hint", Static).update(for_markup(next_move(message.state, self.guide)))
+        self.call_after_refresh(self._keep_in_view)
+
+    def _keep_in_view(self) -> None:
+        """The sentence being read, or the question asked, stays on screen."""
+        view = self.query_one(StepView)
+        lines = view.marked_lines()
+        if lines is not None:
+            top, bottom = lines
+            region = Region(0, view.virtual_region.y + top, 1, bottom - top + 1)
+            self.query_one("#step-pane", VerticalScroll).scroll_to_region(
+                region, animate=False, immediate=True)
 
     @on(m.PartialHeard)
     def show_partial(self, message: m.PartialHeard) -> None:

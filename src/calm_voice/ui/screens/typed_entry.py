@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from calm_voice.safe_text import for_markup
 
@@ -31,6 +31,7 @@ class TypedEntryScreen(ModalScreen[str | None]):
             yield Static(for_markup(self.prompt), id="typed-prompt")
             yield Input(placeholder="Type here…", id="typed-input")
             yield Static(HINT, id="typed-hint", classes="dialog-hint")
+        yield Footer()
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:

@@ -1,14 +1,16 @@
-"""Small modal dialogs of the journal screen: correct an utterance, confirm a deletion."""
+"""Small modal dialogs of the journal screen: correct an utterance, confirm a deletion, choose
+how and where to export. Each fits an 80x24 terminal: its text wraps and its box scrolls."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
+from calm_voice.journal.export_choice import FORMATS, MAX_FOLDER_CHARS, ExportChoice
 from calm_voice.safe_text import for_markup
 
 
@@ -17,10 +19,11 @@ class EditUtteranceDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     EditUtteranceDialog { align: center middle; }
-    EditUtteranceDialog > Vertical {
-        width: 80%; height: auto; padding: 1 2; border: round $accent; background: $surface;
+    EditUtteranceDialog > VerticalScroll {
+        width: 80%; max-width: 100; height: auto; max-height: 100%; padding: 1 2;
+        border: round $accent; background: $surface;
     }
-    EditUtteranceDialog Label { margin-bottom: 1; }
+    EditUtteranceDialog Label { width: 100%; margin-bottom: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -30,7 +33,7 @@ class EditUtteranceDialog(ModalScreen[str | None]):
         self._heard = heard
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Label("Correct what was written. Enter saves, Escape leaves it as it was.")
             if self._heard != self._text:
                 yield Label(f"First heard as: {for_markup(self._heard)}", id="edit-heard")
@@ -52,9 +55,11 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmDeleteDialog { align: center middle; }
-    ConfirmDeleteDialog > Vertical {
-        width: 70%; height: auto; padding: 1 2; border: round $error; background: $surface;
+    ConfirmDeleteDialog > VerticalScroll {
+        width: 70%; min-width: 40; max-width: 90; height: auto; max-height: 100%; padding: 1 2;
+        border: round $error; background: $surface;
     }
+    ConfirmDeleteDialog Label { width: 100%; }
     ConfirmDeleteDialog Horizontal { height: auto; margin-top: 1; }
     ConfirmDeleteDialog Button { margin-right: 2; }
     """
@@ -65,7 +70,7 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
         self._description = description
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Label(f"Delete {for_markup(self._description)} and its recording? This cannot "
                         "be undone.")
             with Horizontal():
@@ -84,3 +89,59 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
 
     def action_delete(self) -> None:
         self.dismiss(True)
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Asks the format and the folder, starting from `choice` (the last one); returns the new
+    choice, or None if the person changed their mind."""
+
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > VerticalScroll {
+        width: 80%; min-width: 50; max-width: 90; height: auto; max-height: 100%; padding: 0 2;
+        border: round $accent; background: $surface;
+    }
+    ExportDialog Label { width: 100%; margin-top: 1; }
+    ExportDialog RadioSet { width: 100%; }
+    ExportDialog Horizontal { height: auto; margin-top: 1; }
+    ExportDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, choice: ExportChoice, default_folder: str) -> None:
+        super().__init__()
+        self._choice = choice
+        self._default_folder = default_folder
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label("Export the whole journal as:")
+            with RadioSet(id="export-format"):
+                for key, label in FORMATS.items():
+                    yield RadioButton(label, value=key == self._choice.format, name=key)
+            yield Label("Into the folder (leave it empty for the exports folder beside the "
+                        "journal, shown greyed):")
+            yield Input(value=self._choice.folder, placeholder=self._default_folder,
+                        max_length=MAX_FOLDER_CHARS, id="export-folder")
+            with Horizontal():
+                yield Button("Export (Enter)", id="export", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def chosen(self) -> ExportChoice:
+        pressed = self.query_one(RadioSet).pressed_button
+        fmt = pressed.name if pressed is not None and pressed.name in FORMATS else "md"
+        return ExportChoice(fmt, self.query_one("#export-folder", Input).value.strip())
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.dismiss(self.chosen())
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.chosen() if event.button.id == "export" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

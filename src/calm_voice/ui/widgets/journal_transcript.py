@@ -1,5 +1,6 @@
-"""One journal entry's transcript: times, each word (low-confidence ones dimmed and underlined),
-edits beside what was first heard, and a word cursor for replaying one word."""
+"""One journal entry's transcript: times, each word (low-confidence ones dimmed, underlined and
+marked with "?", so not by colour alone), edits beside what was first heard, the words a search
+matched, and a word cursor for replaying one word."""
 
 from __future__ import annotations
 
@@ -9,11 +10,22 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from calm_voice.guide import Guide
-from calm_voice.journal.records import EntryDetail, is_low_confidence, local_time, short_time
+from calm_voice.journal.matching import match_spans
+from calm_voice.journal.records import (
+    EntryDetail,
+    is_low_confidence,
+    local_time,
+    prompt_text_of,
+    short_time,
+    step_title_of,
+)
 from calm_voice.safe_text import for_terminal
 
 LOW_STYLE = "dim underline"
+LOW_MARK = "?"
+"""Follows an unsure word, so it is told apart without seeing colour or underline."""
 CURSOR_STYLE = "reverse"
+MATCH_STYLE = "bold underline"
 
 
 def _clock(seconds: float) -> str:
@@ -31,6 +43,8 @@ class JournalTranscript(Static, can_focus=True):
 
     entry: reactive[EntryDetail | None] = reactive(None, always_update=True)
     cursor: reactive[int] = reactive(0)
+    search: reactive[str] = reactive("")
+    """The words being searched for, marked wherever they occur."""
 
     def __init__(self, guide: Guide, *, id: str | None = None) -> None:
         super().__init__("", id=id)
@@ -73,6 +87,16 @@ class JournalTranscript(Static, can_focus=True):
     def watch_cursor(self) -> None:
         self.refresh_text()
 
+    def watch_search(self) -> None:
+        self.refresh_text()
+
+    def _matched(self, text: str) -> Text:
+        """`text` shown safely, the words being searched for marked."""
+        shown = Text(for_terminal(text))
+        for start, end in match_spans(shown.plain, self.search) if self.search else ():
+            shown.stylize(MATCH_STYLE, start, end)
+        return shown
+
     def refresh_text(self) -> None:
         self.update(self.render_entry())
 
@@ -80,12 +104,12 @@ class JournalTranscript(Static, can_focus=True):
         entry = self.entry
         if entry is None:
             return Text("Choose an entry to read it here.", style="dim")
-        prompt = self.guide.prompt(entry.prompt)
-        step_title = next((s.title for s in self.guide.steps if s.id == entry.step), entry.step)
+        asked = prompt_text_of(entry, self.guide)
+        step_title = step_title_of(entry.step, entry.step_title, self.guide) or entry.step
         out = Text()
         out.append(f"{short_time(entry.created)}  ·  {for_terminal(step_title)}\n", style="bold")
-        if prompt is not None:
-            out.append(f"{for_terminal(prompt.text)}\n", style="italic")
+        if asked is not None:
+            out.append(f"{for_terminal(asked)}\n", style="italic")
         out.append("\n")
         if not entry.utterances:
             out.append("(nothing was said)", style="dim")
@@ -95,16 +119,19 @@ class JournalTranscript(Static, can_focus=True):
             wall = local_time(utterance.created).strftime("%H:%M:%S")
             out.append(f"{wall}  +{_clock(utterance.start - first)}  ", style="dim")
             if utterance.original_text is not None:
-                out.append(for_terminal(utterance.text))
+                out.append(self._matched(utterance.text))
                 out.append("  (corrected)\n", style="italic dim")
                 out.append("          heard: ", style="dim")
             for w, word in enumerate(utterance.words):
-                style = LOW_STYLE if is_low_confidence(word) else ""
+                low = is_low_confidence(word)
+                style = LOW_STYLE if low else ""
                 if selected == (u, w):
                     style = f"{style} {CURSOR_STYLE}".strip()
-                out.append(for_terminal(word.word), style=style)
-                out.append(" ")
+                shown = self._matched(word.word)
+                shown.stylize(style)
+                out.append(shown)
+                out.append(f"{LOW_MARK} " if low else " ", style="dim" if low else "")
             if not utterance.words:
-                out.append(for_terminal(utterance.heard_text))
+                out.append(self._matched(utterance.heard_text))
             out.append("\n")
         return out

@@ -17,11 +17,12 @@ MODE_WORDS = {
 
 
 class StatusLine(Static):
-    mode: reactive[Mode] = reactive(Mode.IDLE)
-    device: reactive[str] = reactive("…")
-    voice: reactive[str] = reactive("…")
-    model: reactive[str] = reactive("")
-    model_state: reactive[str] = reactive("")
+    # layout: a longer line may take a second row on a narrow terminal rather than be cut.
+    mode: reactive[Mode] = reactive(Mode.IDLE, layout=True)
+    device: reactive[str] = reactive("…", layout=True)
+    voice: reactive[str] = reactive("…", layout=True)
+    model: reactive[str] = reactive("", layout=True)
+    model_state: reactive[str] = reactive("", layout=True)
 
     def render(self) -> str:
         parts = [
