@@ -56,6 +56,9 @@ class RecognizerSettings:
     """Seconds of trailing silence that end a longer utterance."""
     reject_own_voice: bool = True
     """Ignore a command heard while the guide is saying those same words."""
+    echo_cancel: bool = True
+    """Take the guide's own sound out of the microphone before the recogniser hears it (with
+    reject_own_voice), so a command said over the guide can be heard."""
     command_hold: float = 0.2
     """Seconds a heard command that nothing longer starts with must stay unchanged before it
     is acted on, without waiting for the endpoint (0 turns this off). 0.2 is the shortest

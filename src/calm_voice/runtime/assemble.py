@@ -5,6 +5,7 @@ TUI, `listen`, the benches and the tests alike. (Where it opens: position.openin
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from calm_voice.commands import load_vocabulary
 from calm_voice.config import Settings
@@ -75,7 +76,6 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     """Find and load the model, open the microphone, attach voice to the loop. Slow (the model
     takes seconds to load); raises CalmVoiceError for what is missing."""
     from calm_voice.audio.capture import Capture
-    from calm_voice.runtime.echo_removal import PlayedSoundRemover, PlayedStream
     from calm_voice.runtime.voice_input import VoiceInput
     from calm_voice.speech.discovery import find_model
     from calm_voice.speech.endpoint import model_view
@@ -92,10 +92,7 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     recognizer = Recognizer(model, loop.vocabulary.grammar(), can_grow=loop.vocabulary.can_grow,
                             command_hold=settings.recognizer.command_hold,
                             command_endpoint=settings.recognizer.command_endpoint)
-    # Own voice is kept out twice: its sound before the recogniser, its words after it.
-    remover = None
-    if settings.recognizer.reject_own_voice and isinstance(loop.speaker, PlayedStream):
-        remover = PlayedSoundRemover(loop.speaker)
+    remover = played_sound_remover(settings, loop.speaker)
     voice = VoiceInput(capture.next_block, recognizer, loop.submit, sink, on_stop=capture.stop,
                        is_alive=capture.is_alive, clock=lambda: capture.last_block_time,
                        lost_audio_note=capture.lost_audio_note, remove_played=remover)
@@ -103,3 +100,17 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     loop.attach_voice(voice, found.name)
     sink.on_notice(f"Listening on {capture.device_name}. Say “help” to hear what you can say.",
                    "information")
+
+
+def played_sound_remover(settings: Settings, speaker: object) -> Callable[[bytes, float],
+                                                                          bytes] | None:
+    """What takes the guide's sound out of the microphone before the recogniser, or None when
+    the settings leave it out (recognizer.echo_cancel) or the speaker cannot say what it
+    played. Own voice is kept out twice: its sound before the recogniser, its words after."""
+    from calm_voice.runtime.echo_removal import PlayedSoundRemover, PlayedStream
+
+    if not (settings.recognizer.reject_own_voice and settings.recognizer.echo_cancel):
+        return None
+    if not isinstance(speaker, PlayedStream):
+        return None
+    return PlayedSoundRemover(speaker)
