@@ -1,5 +1,6 @@
 """Barge-in on the echo rig: commands spoken over the guide, heard with and without the
-streaming echo canceller in front of the recogniser, on the same recordings.
+echo cancellers in front of the recogniser (the hand-written one, WebRTC AEC3, speexdsp), on
+the same recordings.
 
 Every trial takes a stretch of the guide read aloud (espeak-ng: the English guide, or the Korean
 test guide made of command words), sends it through a simulated laptop room
@@ -8,7 +9,7 @@ realistic and harsh) and speaks a Korean command word over it 8-9 s in, at a spe
 ratio from +10 dB to -5 dB, in one of five espeak-ng voices, the person at an ordinary -26 dBFS
 while talking. The microphone and what was played
 are streamed in 20 ms blocks (as capture delivers them) through
-calm_voice.audio.stream_echo_cancel (or straight through, for the baseline) into the real
+each canceller (or straight through, for the baseline) into the real
 Recognizer (Vosk Korean model, command grammar, the app's default endpoint settings), which
 listens from 3 s before the command: in the app the canceller has been following the guide
 since its first sentence (the self-trigger runs below start it cold).
@@ -23,7 +24,7 @@ since its first sentence (the self-trigger runs below start it cold).
   model and espeak-ng allow: the ceiling for any canceller);
 * dictation: Korean sentences with nothing playing, transcribed with and without the canceller
   in the path (it must leave them alone);
-* CPU: the canceller's real-time factor (its CPU time / audio time).
+* CPU: each canceller's real-time factor (its CPU time / audio time) over 20 s of the guide.
 
     python bench/barge_in_rig.py [--trials 200] [--seed 11]
 """
@@ -35,13 +36,16 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import echo_libraries  # noqa: E402
 from bench.own_voice import KO_GUIDE, PERSON_VOICES, SERS, random_room  # noqa: E402
 from tests.support import echo_rig  # noqa: E402
 from tests.support.guide_audio import Reading, guide_sentences, read_aloud  # noqa: E402
@@ -61,12 +65,23 @@ BLOCK = RATE // 50
 LEAD_S = 8.0  # the guide (and the canceller) have been at it this long before the command
 VOICE_LEVEL = 0.05 * 32768  # -26 dBFS while talking: an ordinary voice at a laptop's microphone
 LISTEN_S = 3.0  # the recogniser's stretch starts this long before the command
+
+
+class Canceller(Protocol):
+    def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray: ...
+
+
+CANCELLERS: dict[str, Callable[[], Canceller]] = {
+    "hand-written": StreamingEchoCanceller,
+    **echo_libraries.available(),
+}
 SENTENCES = ("오늘은 날씨가 좋아요", "저는 집에 가고 싶어요", "그 사람이 나를 사랑해요",
              "우리는 이야기를 했어요", "마음이 많이 아팠어요", "내일 다시 만나요")
 
 
 def stream(model: object, vocabulary: Vocabulary | None, mic: np.ndarray,
-           played: np.ndarray | None, settings: RecognizerSettings, listen_from: int = 0
+           played: np.ndarray | None, settings: RecognizerSettings, listen_from: int = 0,
+           make: Callable[[], Canceller] = StreamingEchoCanceller
            ) -> tuple[list[Final], float]:
     """Finals for `mic` fed block by block, through the canceller when `played` is given,
     the recogniser hearing from sample `listen_from` on; also the canceller's CPU seconds.
@@ -74,7 +89,7 @@ def stream(model: object, vocabulary: Vocabulary | None, mic: np.ndarray,
     grammar = vocabulary.grammar() if vocabulary else None
     recognizer = Recognizer(model, grammar, command_hold=settings.command_hold,
                             command_endpoint=settings.command_endpoint)
-    canceller = StreamingEchoCanceller() if played is not None else None
+    canceller = make() if played is not None else None
     finals: list[Final] = []
     spent = 0.0
     mic16 = echo_rig.to_int16(mic)
@@ -142,9 +157,10 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
         condition = f"{'harsh' if harsh else 'realistic'} {ser:+.0f} dB"
         table["voice alone"][condition][0] += 1
         table["voice alone"][condition][1] += int([f.text for f in ceiling] == [word])
-        for label, reference in (("no canceller", None), ("streaming canceller", played)):
+        for label, reference in paths(played):
             finals, _ = stream(model, vocabulary, mic, reference, settings,
-                               lead - int(LISTEN_S * RATE))
+                               lead - int(LISTEN_S * RATE), CANCELLERS.get(label,
+                                                                StreamingEchoCanceller))
             heard, hit, others = obeyed(finals, word, span, mic, played)
             row = table[label][condition]
             row[0] += 1
@@ -160,8 +176,9 @@ def self_triggers(reading: Reading, room: echo_rig.Room, model: object,
                   vocabulary: Vocabulary, settings: RecognizerSettings) -> dict[str, int]:
     echo = echo_rig.echo_of(reading.samples, room)
     out = {}
-    for label, reference in (("no canceller", None), ("streaming canceller", reading.samples)):
-        finals, _ = stream(model, vocabulary, echo, reference, settings)
+    for label, reference in paths(reading.samples):
+        finals, _ = stream(model, vocabulary, echo, reference, settings,
+                           make=CANCELLERS.get(label, StreamingEchoCanceller))
         let_through = 0
         for final in finals:
             if vocabulary.match(final.text, strict=True) is None:
@@ -174,23 +191,36 @@ def self_triggers(reading: Reading, room: echo_rig.Room, model: object,
     return out
 
 
-def dictation(model: object, folder: Path, settings: RecognizerSettings
-              ) -> tuple[int, int, float]:
-    """Sentences transcribed identically with and without the canceller (nothing playing),
-    out of how many; and the canceller's real-time factor over them."""
+def dictation(model: object, folder: Path, settings: RecognizerSettings,
+              make: Callable[[], Canceller]) -> tuple[int, int]:
+    """Sentences transcribed identically with and without a canceller (nothing playing), out
+    of how many."""
     same = total = 0
-    spent = audio = 0.0
     for voice in ("ko", "ko+f3"):
         for sentence in SENTENCES:
             clip = np.concatenate([silence(0.5), spoken(sentence, folder, voice), silence(1.0)])
             mic = clip.astype(np.float64)
             plain, _ = stream(model, None, mic, None, settings)
-            through, cpu = stream(model, None, mic, np.zeros(clip.size, np.int16), settings)
+            through, _ = stream(model, None, mic, np.zeros(clip.size, np.int16), settings,
+                                make=make)
             same += int([f.text for f in plain] == [f.text for f in through])
             total += 1
-            spent += cpu
-            audio += clip.size / RATE
-    return same, total, spent / audio
+    return same, total
+
+
+def real_time_factor(reading: Reading, make: Callable[[], Canceller]) -> float:
+    """A canceller's CPU time over audio time, 20 s of the guide through the realistic room."""
+    played = reading.samples[:20 * RATE]
+    mic = echo_rig.to_int16(echo_rig.echo_of(played, echo_rig.REALISTIC))
+    canceller = make()
+    began = time.process_time()
+    for offset in range(0, mic.size, BLOCK):
+        canceller.process(mic[offset:offset + BLOCK], played[offset:offset + BLOCK])
+    return (time.process_time() - began) / (mic.size / RATE)
+
+
+def paths(played: np.ndarray) -> list[tuple[str, np.ndarray | None]]:
+    return [("no canceller", None), *((name, played) for name in CANCELLERS)]
 
 
 def main() -> None:
@@ -237,16 +267,21 @@ def main() -> None:
                     triggers[key] += value
                 print(f"self-trigger {label:14} {room_name:10} " + ", ".join(
                     f"{k} {v}" for k, v in counts.items()))
-        same, total, rtf = dictation(model, folder, settings)
-    print(f"dictation with nothing playing: {same}/{total} identical with the canceller in "
-          f"the path; canceller real-time factor there (nothing played) {rtf:.3f}")
+        kept = {name: dictation(model, folder, settings, make)
+                for name, make in CANCELLERS.items()}
+        rtfs = {name: real_time_factor(readings["ko"], make)
+                for name, make in CANCELLERS.items()}
     rates = {k: t[1] / max(t[0], 1) for k, t in totals.items()}
-    print(f"barge-in rig over {args.trials} trials: obeyed {rates['streaming canceller']:.1%} "
-          f"with the streaming canceller vs {rates['no canceller']:.1%} without "
-          f"(voice alone {rates['voice alone']:.1%}); wrong commands "
-          f"{int(totals['streaming canceller'][2])} vs {int(totals['no canceller'][2])}; "
-          f"self-triggers {triggers['streaming canceller']} vs {triggers['no canceller']}; "
-          f"dictation {same}/{total} identical; canceller RTF {rtf:.3f} with nothing played")
+    for name in CANCELLERS:
+        same, total = kept[name]
+        print(f"{name:14} obeyed {rates[name]:.1%}, wrong {int(totals[name][2])}, "
+              f"self-triggers {triggers[name]}, dictation {same}/{total} identical with "
+              f"nothing playing, real-time factor {rtfs[name]:.3f} while the guide plays")
+    print(f"barge-in rig over {args.trials} trials: obeyed " + ", ".join(
+        f"{name} {rates[name]:.1%} ({int(totals[name][2])} wrong, {triggers[name]} "
+        f"self-triggers, RTF {rtfs[name]:.3f})" for name in CANCELLERS)
+        + f"; no canceller {rates['no canceller']:.1%} ({int(totals['no canceller'][2])} wrong, "
+        f"{triggers['no canceller']} self-triggers); voice alone {rates['voice alone']:.1%}")
 
 
 if __name__ == "__main__":
