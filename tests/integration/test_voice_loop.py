@@ -77,11 +77,12 @@ def test_the_guide_never_obeys_its_own_voice(pulse: PulseServer, tmp_path: Path,
                                              korean_model_path: Path) -> None:
     guarded = _self_trigger_run(pulse, tmp_path / "guarded", korean_model_path, reject=True)
     try:
-        assert guarded.has("ignored:") and guarded.has("guide's own voice"), guarded.lines
+        # Its sound is taken out before the recogniser; what still gets through is judged.
         assert _obeyed(guarded) == [], guarded.lines
     finally:
         guarded.quit()
-    # The same run without the guard does obey itself, so the check above can fail.
+    # The same run without the guard (no canceller, no judging) does obey itself, so the
+    # check above can fail.
     unguarded = _self_trigger_run(pulse, tmp_path / "unguarded", korean_model_path, reject=False)
     try:
         assert _obeyed(unguarded) != [], unguarded.lines

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from calm_voice.config import Settings, SpeakerSettings
+from calm_voice.config import RecognizerSettings, Settings, SpeakerSettings
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command, CommandKind
 from calm_voice.guide import Guide, load_guide
-from calm_voice.runtime.assemble import opening_commands
+from calm_voice.runtime.assemble import opening_commands, played_sound_remover
 from calm_voice.runtime.position import load_position, opening_step, save_position
 from tests.support.fakes import FakeSpeaker
 
@@ -55,3 +56,18 @@ def test_reading_starts_at_once_only_with_a_speaker_and_read_on_start(settings: 
     assert opening_commands(settings, None) == []
     quiet = replace(settings, speaker=SpeakerSettings(read_on_start=False))
     assert opening_commands(quiet, speaker) == []
+
+
+class PlayedNothing:
+    def take_played(self) -> tuple[int, list[tuple[float, np.ndarray]]]:
+        return 16000, []
+
+
+@pytest.mark.parametrize(("echo_cancel", "reject_own_voice", "removes"), [
+    (True, True, True), (False, True, False), (True, False, False)])
+def test_the_echo_canceller_is_in_front_of_the_recogniser_only_when_set(
+        settings: Settings, echo_cancel: bool, reject_own_voice: bool, removes: bool) -> None:
+    chosen = replace(settings, recognizer=RecognizerSettings(
+        echo_cancel=echo_cancel, reject_own_voice=reject_own_voice))
+    assert (played_sound_remover(chosen, PlayedNothing()) is not None) is removes
+    assert played_sound_remover(chosen, FakeSpeaker()) is None  # it cannot say what it played

@@ -89,3 +89,30 @@ def test_mode_switches_reach_the_recogniser_with_the_next_block() -> None:
         time.sleep(0.01)
     voice.stop()
     assert recognizer.modes == ["dictation"]  # applied once, by the voice thread
+
+
+def test_the_recogniser_hears_the_cleaned_sound_and_the_raw_sound_is_kept() -> None:
+    feed: queue.Queue[bytes] = queue.Queue()
+    for _ in range(150):
+        feed.put(BLOCK)
+    submitted: queue.Queue[object] = queue.Queue()
+    heard_blocks: list[bytes] = []
+
+    class Listening(ScriptedRecognizer):
+        def accept(self, pcm: bytes) -> list[Partial | Final]:
+            heard_blocks.append(pcm)
+            return super().accept(pcm)
+
+    def clean(block: bytes, recorded_at: float) -> bytes:
+        assert recorded_at == 100.0
+        return b"\x00\x00" * (len(block) // 2)
+
+    voice = VoiceInput(lambda timeout: feed.get(timeout=timeout) if not feed.empty() else None,
+                       Listening(), submitted.put, RecordingSink(), clock=lambda: 100.0,
+                       remove_played=clean)
+    voice.start()
+    final = [submitted.get(timeout=5) for _ in range(2)][1]
+    voice.stop()
+    assert heard_blocks and all(not any(block) for block in heard_blocks)
+    assert isinstance(final, VoiceHeard) and final.audio is not None
+    assert final.audio[:len(BLOCK)] == BLOCK  # the raw sound, for the journal and own voice

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from calm_voice.errors import AudioDeviceError
 log = logging.getLogger(__name__)
 
 EventKind = Literal["start", "end", "stopped"]
+PLAYED_BLOCKS = 500  # 10 s of played blocks at 20 ms, if nobody takes them
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,10 @@ class Playback:
         self._paused = False
         self._lock = threading.Lock()
         self._stream: sd.OutputStream | None = None
+        self.played: deque[tuple[float, np.ndarray]] = deque(maxlen=PLAYED_BLOCKS)
+        """Every block handed to the device, silence included, with its Playback.now() time
+        at the device: the echo canceller's reference. The callback appends, one reader
+        pops (deque ends are thread-safe)."""
 
     def start(self) -> None:
         """Open and start the output stream, or say plainly why the speaker cannot be used."""
@@ -170,10 +176,11 @@ class Playback:
                   status: sd.CallbackFlags) -> None:
         out = outdata[:, 0]
         generation = self._generation
+        dac_time = float(time_info.outputBufferDacTime) or float(time_info.currentTime)
         if self._paused:
             out.fill(0)
+            self.played.append((dac_time, out.copy()))
             return
-        dac_time = float(time_info.outputBufferDacTime) or float(time_info.currentTime)
         filled = 0
         while filled < frames:
             segment = self._current
@@ -201,3 +208,4 @@ class Playback:
             if self._position >= samples.size:
                 self._current = None
         out[filled:] = 0
+        self.played.append((dac_time, out.copy()))

@@ -5,6 +5,7 @@ TUI, `listen`, the benches and the tests alike. (Where it opens: position.openin
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from calm_voice.commands import load_vocabulary
 from calm_voice.config import Settings
@@ -91,10 +92,25 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
     recognizer = Recognizer(model, loop.vocabulary.grammar(), can_grow=loop.vocabulary.can_grow,
                             command_hold=settings.recognizer.command_hold,
                             command_endpoint=settings.recognizer.command_endpoint)
+    remover = played_sound_remover(settings, loop.speaker)
     voice = VoiceInput(capture.next_block, recognizer, loop.submit, sink, on_stop=capture.stop,
                        is_alive=capture.is_alive, clock=lambda: capture.last_block_time,
-                       lost_audio_note=capture.lost_audio_note)
+                       lost_audio_note=capture.lost_audio_note, remove_played=remover)
     voice.start()
     loop.attach_voice(voice, found.name)
     sink.on_notice(f"Listening on {capture.device_name}. Say “help” to hear what you can say.",
                    "information")
+
+
+def played_sound_remover(settings: Settings, speaker: object) -> Callable[[bytes, float],
+                                                                          bytes] | None:
+    """What takes the guide's sound out of the microphone before the recogniser, or None when
+    the settings leave it out (recognizer.echo_cancel) or the speaker cannot say what it
+    played. Own voice is kept out twice: its sound before the recogniser, its words after."""
+    from calm_voice.runtime.echo_removal import PlayedSoundRemover, PlayedStream
+
+    if not (settings.recognizer.reject_own_voice and settings.recognizer.echo_cancel):
+        return None
+    if not isinstance(speaker, PlayedStream):
+        return None
+    return PlayedSoundRemover(speaker)

@@ -36,8 +36,13 @@ class VoiceInput(VoiceControl):
                  on_stop: Callable[[], None] | None = None,
                  is_alive: Callable[[], bool] | None = None,
                  clock: Callable[[], float] | None = None,
-                 lost_audio_note: Callable[[], str | None] | None = None) -> None:
+                 lost_audio_note: Callable[[], str | None] | None = None,
+                 remove_played: Callable[[bytes, float], bytes] | None = None) -> None:
+        """remove_played(block, recorded_at): what the recogniser hears instead of the raw
+        block (the speaker's sound taken out, echo_removal.py); the raw block is what is kept
+        for the journal and for judging own voice."""
         self._next_block = next_block
+        self._remove_played = remove_played
         self._recognizer = recognizer
         self._submit = submit
         self._sink = sink
@@ -91,7 +96,10 @@ class VoiceInput(VoiceControl):
             self._keep(block)
             self._report_level(block)
             self._report_lost_audio()
-            for heard in self._recognizer.accept(block):
+            heard_block = block
+            if self._remove_played is not None:
+                heard_block = self._remove_played(block, self._last_block_time)
+            for heard in self._recognizer.accept(heard_block):
                 if isinstance(heard, Final):
                     audio, ends_at = self._audio_for(heard)
                     self._submit(VoiceHeard(heard, audio, ends_at, heard_as))

@@ -73,6 +73,15 @@ class _Heard:
     start: float
     end: float
     samples: np.ndarray | None = None
+    _resampled: tuple[int, np.ndarray] | None = None
+
+    def at_rate(self, rate: int) -> np.ndarray:
+        """The samples at `rate`, resampled once: the echo canceller asks every 20 ms."""
+        if self.samples is None:
+            return np.zeros(0, dtype=np.int16)
+        if self._resampled is None or self._resampled[0] != rate:
+            self._resampled = (rate, resample(self.samples, RATE, rate))
+        return self._resampled[1]
 
 
 class Speaker:
@@ -156,8 +165,21 @@ class Speaker:
 
     def pause(self) -> None:
         self._playback.pause()
+        with self._lock:  # what was played stops here; the rest plays on resume()
+            now = time.monotonic()
+            for heard in self._heard:
+                heard.end = min(heard.end, now)
 
     def resume(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            # The paused sentence's rest, at the time it will now be heard.
+            last = self._heard[-1] if self._heard else None
+            if last is not None and last.samples is not None and self._playback.paused:
+                done = int((last.end - last.start) * RATE)
+                if done < last.samples.size:
+                    rest = last.samples[done:]
+                    self._heard.append(_Heard(last.text, now, now + rest.size / RATE, rest))
         self._playback.resume()
 
     def is_playing(self) -> bool:
@@ -177,8 +199,7 @@ class Speaker:
             heard = [h for h in self._heard
                      if h.samples is not None and h.end > start and h.start < end]
         for h in heard:
-            assert h.samples is not None
-            samples = resample(h.samples, RATE, rate)[: int((h.end - h.start) * rate)]
+            samples = h.at_rate(rate)[: int((h.end - h.start) * rate)]
             offset = int((h.start - start) * rate)
             first = max(0, -offset)
             place = max(0, offset)
@@ -186,6 +207,18 @@ class Speaker:
             if count > 0:
                 out[place:place + count] = samples[first:first + count]
         return out
+
+    def take_played(self) -> tuple[int, list[tuple[float, np.ndarray]]]:
+        """The device rate, and the blocks played since the last call, each with the
+        time.monotonic() its first frame reached the device: every sample, silence included,
+        for the echo canceller."""
+        offset = time.monotonic() - self._playback.now()
+        played = self._playback.played
+        blocks = []
+        while played:
+            at, samples = played.popleft()
+            blocks.append((at + offset, samples))
+        return self._playback.device_rate, blocks
 
     def adjust(self, rate_delta: int = 0, volume_delta: float = 0.0) -> tuple[int, float]:
         rate = min(MAX_RATE, max(MIN_RATE, self._synth.rate + rate_delta))
@@ -276,7 +309,10 @@ class Speaker:
             if event.kind != "stopped":
                 self._stop.wait(max(0.0, event.at - self._playback.now()))
             if event.kind == "start" and not run.done:
-                self._sentence_started(run, event.index)
+                # When the first frame reached the device, not when this thread woke up: the
+                # echo canceller lines the played samples up with the microphone by it.
+                late = max(0.0, self._playback.now() - event.at)
+                self._sentence_started(run, event.index, time.monotonic() - late)
             elif event.kind in ("end", "stopped"):
                 with self._lock:
                     self._runs.pop(run.generation, None)
@@ -285,10 +321,9 @@ class Speaker:
                 if run.finish() and run.on_done is not None:
                     _report(run.on_done, event.kind == "end")
 
-    def _sentence_started(self, run: _Run, index: int) -> None:
+    def _sentence_started(self, run: _Run, index: int, now: float) -> None:
         run.playing = index
         text = run.sentences[index]
-        now = time.monotonic()
         duration = run.durations.get(index, 0.0)
         with self._lock:
             self._heard.append(_Heard(text, now, now + duration, run.samples.pop(index, None)))
