@@ -50,6 +50,7 @@ from bench.own_voice import KO_GUIDE, PERSON_VOICES, SERS, random_room  # noqa: 
 from tests.support import echo_rig  # noqa: E402
 from tests.support.guide_audio import Reading, guide_sentences, read_aloud  # noqa: E402
 from tests.support.speech import RATE, silence, spoken  # noqa: E402
+from tests.support.vocabulary import use_test_commands  # noqa: E402
 
 from calm_voice.audio import echo_cancel  # noqa: E402
 from calm_voice.audio.stream_echo_cancel import StreamingEchoCanceller  # noqa: E402
@@ -60,6 +61,8 @@ from calm_voice.paths import default_guide_path  # noqa: E402
 from calm_voice.session.context import MIN_COMMAND_CONFIDENCE  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model  # noqa: E402
+
+use_test_commands()  # the Korean words this bench says are the tests' own
 
 BLOCK = RATE // 50
 LEAD_S = 8.0  # the guide (and the canceller) have been at it this long before the command
