@@ -49,6 +49,7 @@ from calm_voice.runtime.echo import (  # noqa: E402
     SAME_SHAPE,
     echo_likeness,
     echo_significance,
+    hears_the_speaker,
     is_own_voice,
 )
 from calm_voice.speech.recognizer import Recognizer, load_model, transcribe_pcm  # noqa: E402
@@ -109,7 +110,16 @@ def reference_for(played: np.ndarray, start: int, end: int, rng: np.random.Gener
 
 
 COLUMNS = ("person", "false rej", "echo only", "false acc", "heard raw", "obeyed raw",
-           "heard aec", "obeyed aec", "words rej")
+           "heard aec", "obeyed aec", "words rej", "words gated", "phones rej", "phones gated")
+
+
+def word_checks(found: Final | None, played_text: str, mic: np.ndarray,
+                reference: np.ndarray) -> tuple[int, int]:
+    """Whether the word-level check rejects a heard command: always, and only when the
+    microphone hears the speaker (runtime/echo.py hears_the_speaker)."""
+    if found is None or not is_own_voice(found.text, played_text):
+        return 0, 0
+    return 1, int(hears_the_speaker(echo_cancel.judge(mic, reference)))
 
 
 def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str],
@@ -144,6 +154,11 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
         clean = echo_cancel.cancelled(mic[lead:], played)
         aec = obeyed_word(finals(clean, model, grammar), word, *span)
         alone = echo[start:end]
+        checks = word_checks(raw, text_played, mic[start:end], reference)
+        # Headphones: the same command and the same played text, nothing of it in the mic.
+        phones = echo_rig.mix(rng.normal(0.0, 3.0, echo.size), command, at, 30.0)
+        heard_phones = obeyed_word(finals(phones[lead:], model, grammar), word, *span)
+        phones_checks = word_checks(heard_phones, text_played, phones[start:end], reference)
         judged_echo = echo_rig.speech_level(alone) > 0.05 * echo_rig.speech_level(echo)
         condition = f"{'harsh' if harsh else 'realistic'} {ser:+.0f} dB"
         for decider, own_voice in DECIDERS.items():
@@ -161,7 +176,8 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
                 last = lead + int((final.end + 0.1) * RATE)
                 row[column + 1] += int(not own_voice(mic[first:last], reference_for(
                     played, first, last, rng)))
-            row[8] += int(raw is not None and is_own_voice(raw.text, text_played))
+            for column, count in zip((8, 9, 10, 11), (*checks, *phones_checks), strict=True):
+                row[column] += count
         if trial % 20 == 19:
             print(f"  {trial + 1}/{count} trials", file=sys.stderr)
     return table
@@ -183,13 +199,17 @@ def self_trigger(reading: Reading, room: echo_rig.Room, model: object, vocabular
     last = recognizer.flush()
     finals += [last] if last is not None else []
     commands = [f for f in finals if vocabulary.match(f.text, strict=True) is not None]
-    obeyed = dict.fromkeys(DECIDERS, 0)
+    obeyed = dict.fromkeys([*DECIDERS, "words", "words gated"], 0)
     for final in commands:
         start = max(0, int((final.start - 0.1) * RATE))
         end = min(echo.size, int((final.end + 0.1) * RATE))
         reference = reference_for(reading.samples, start, end, rng)
         for name, own_voice in DECIDERS.items():
             obeyed[name] += int(not own_voice(echo[start:end].astype(np.float64), reference))
+        played = reading.text_between(final.start - BEFORE_S, final.end)
+        rejected = word_checks(final, played, echo[start:end].astype(np.float64), reference)
+        obeyed["words"] += 1 - rejected[0]
+        obeyed["words gated"] += 1 - rejected[1]
     return len(commands), obeyed
 
 
@@ -223,7 +243,7 @@ def main() -> None:
         help_text = str(getattr(session_module, "HELP_TEXT", ""))
         full = read_aloud(guide_sentences(KO_GUIDE) + [help_text], folder, "ko")
         english = readings["en"]
-        triggers: dict[str, int] = dict.fromkeys(DECIDERS, 0)
+        triggers: dict[str, int] = dict.fromkeys([*DECIDERS, "words", "words gated"], 0)
         for label, reading in (("ko guide+help", full), ("en guide", english)):
             for room_name, room in (("realistic", echo_rig.REALISTIC), ("harsh", echo_rig.HARSH)):
                 heard_count, obeyed = self_trigger(reading, room, model, vocabulary)
@@ -235,7 +255,11 @@ def main() -> None:
         f"obeyed {t[5] / max(t[0], 1):.1%} raw / {t[7] / max(t[0], 1):.1%} behind a canceller, "
         f"self-triggers {triggers[k]}"
         for k, t in totals.items())
-    print(f"own voice over {args.trials} trials: {summary}")
+    words = next(iter(totals.values()))
+    print(f"own voice over {args.trials} trials: {summary}; word check rejects heard commands "
+          f"{words[8]} (gated {words[9]}) over the echo, {words[10]} (gated {words[11]}) "
+          f"through headphones; lets echo commands through {triggers['words']} "
+          f"(gated {triggers['words gated']})")
 
 
 if __name__ == "__main__":

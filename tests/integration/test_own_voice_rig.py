@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 
 from calm_voice.audio import echo_cancel
-from calm_voice.runtime.echo import sounds_like_playback
+from calm_voice.events import Final, Word
+from calm_voice.runtime.echo import hears_the_speaker, sounds_like_playback
+from calm_voice.runtime.echo_verdict import with_echo_verdict
+from calm_voice.session.inputs import VoiceHeard
 from tests.support import echo_rig
 from tests.support.speech import RATE, spoken
 
@@ -83,6 +86,10 @@ class PlayedSpeaker:
     def __init__(self, samples: np.ndarray, started: float) -> None:
         self.samples = samples
         self.started = started
+        self.text = ""
+
+    def recent_text(self, seconds: float) -> str:
+        return self.text
 
     def played_audio(self, start: float, end: float, rate: int = RATE) -> np.ndarray:
         out = np.zeros(int((end - start) * rate), np.int16)
@@ -106,3 +113,40 @@ def test_sounds_like_playback_judges_by_what_is_left_after_cancelling(
     said = echo_rig.to_int16(mixed).tobytes()
     assert not sounds_like_playback(said, 100.0 + (start + command.size) / RATE,
                                     speaker)  # type: ignore[arg-type]
+
+
+def test_words_like_the_guides_count_as_its_echo_only_when_the_microphone_hears_it(
+        played: np.ndarray, folder: Path) -> None:
+    """With headphones (the microphone cannot hear the speaker) a person who says a word the
+    guide has just said is obeyed; the guide's echo, which is most of what the microphone
+    hears, is still judged by its words too."""
+    for room in rooms():
+        mic, reference = stretch(played, room, None, 0.0)
+        assert hears_the_speaker(echo_cancel.judge(mic, reference)), room
+    quiet = echo_rig.Room(gain_db=-120.0, noise_db=-70.0)
+    for word, voice in zip(COMMANDS, VOICES, strict=True):
+        mic, reference = stretch(played, quiet, spoken(word, folder, voice), 30.0)
+        assert not hears_the_speaker(echo_cancel.judge(mic, reference)), (word, voice)
+    assert hears_the_speaker(None)  # too short to tell: the word check stays
+
+
+def test_a_person_repeating_the_guides_words_through_headphones_is_obeyed(
+        played: np.ndarray, folder: Path) -> None:
+    """The whole verdict the session gets, for the guide's own word said by the person."""
+    speaker = PlayedSpeaker(played, started=100.0)
+    speaker.text = "다음 단계로 갑니다"
+    quiet = echo_rig.Room(gain_db=-120.0, noise_db=-70.0)
+    command = spoken("다음", folder, "ko")
+    start = int(3.0 * RATE)
+    mic = echo_rig.mix(echo_rig.echo_of(played, quiet), command, start, 30.0)
+    said = echo_rig.to_int16(mic[start:start + command.size]).tobytes()
+    end = 100.0 + (start + command.size) / RATE
+    words = (Word("다음", 0.0, 0.4, 1.0),)
+    event = VoiceHeard(Final("다음", words, 0.0, 0.4), said, end)
+    verdict = with_echo_verdict(event, speaker).echo  # type: ignore[arg-type]
+    assert not verdict.same_words and not verdict.same_sound
+    echo = echo_rig.to_int16(echo_rig.echo_of(played, rooms().__next__()))
+    alone = echo[start:start + command.size].tobytes()
+    verdict = with_echo_verdict(VoiceHeard(Final("다음", words, 0.0, 0.4), alone, end),
+                                speaker).echo  # type: ignore[arg-type]
+    assert verdict.same_words or verdict.same_sound

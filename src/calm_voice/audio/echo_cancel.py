@@ -36,6 +36,10 @@ class Verdict:
     """Loudest window's residual against the microphone there, dB (0: nothing cancelled)."""
     delay_s: float
     """Where in the reference the microphone's first sample was found, seconds."""
+    echo_db: float = 0.0
+    """All that is left against all the microphone heard, over its loud windows, dB: how much
+    of it the played sound explains (0: none; -10: nine tenths). Near 0 when the microphone
+    cannot hear the speaker at all, or a person is much louder than the echo."""
 
     @property
     def person(self) -> bool:
@@ -139,4 +143,5 @@ def judge(mic: np.ndarray, reference: np.ndarray) -> Verdict:
     if heard_w.max() <= 0:
         return Verdict(0.0, offset / RATE)
     ratios = 10 * np.log10((left_w[loud] + 1e-9) / (heard_w[loud] + 1e-9))
-    return Verdict(float(ratios.max()), offset / RATE)
+    echo_db = 10 * np.log10((left_w[loud].sum() + 1e-9) / (heard_w[loud].sum() + 1e-9))
+    return Verdict(float(ratios.max()), offset / RATE, float(echo_db))

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 
 from calm_voice.events import Final
-from calm_voice.runtime.echo import is_own_voice, sounds_like_playback
+from calm_voice.runtime.echo import hears_the_speaker, is_own_voice, judge_playback
 from calm_voice.runtime.ports import SpeakerPort
 from calm_voice.session.inputs import EchoVerdict, VoiceHeard
 
@@ -21,10 +21,11 @@ def with_echo_verdict(event: VoiceHeard, speaker: SpeakerPort | None) -> VoiceHe
     heard = event.heard
     if speaker is None or not isinstance(heard, Final) or not heard.text.strip():
         return event
-    played = speaker.recent_text(_echo_window(event))
-    verdict = EchoVerdict(same_words=is_own_voice(heard.text, played),
-                          same_sound=sounds_like_playback(event.audio, event.audio_end, speaker))
-    return replace(event, echo=verdict)
+    judged = judge_playback(event.audio, event.audio_end, speaker)
+    same_words = (hears_the_speaker(judged)
+                  and is_own_voice(heard.text, speaker.recent_text(_echo_window(event))))
+    same_sound = judged is not None and not judged.person
+    return replace(event, echo=EchoVerdict(same_words=same_words, same_sound=same_sound))
 
 
 def _echo_window(event: VoiceHeard) -> float:
