@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Label, RadioSet
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal.export_choice import CHOICE_FILE
 from calm_voice.paths import default_guide_path
-from calm_voice.ui.screens.journal import JournalScreen
+from calm_voice.ui.screens.journal_messages import Done
 from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, ExportDialog
 from calm_voice.ui.widgets.journal_rows import MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import MATCH_STYLE as WORD_MATCH_STYLE
@@ -121,7 +121,7 @@ async def test_export_asks_format_and_folder_and_remembers_them(
         assert [e["prompt_text"] for e in document["entries"]][0] == (
             "What pressures might your partner be carrying right now?")
         assert written.stat().st_mode & 0o777 == 0o600
-        assert any(isinstance(m, JournalScreen.Done) and str(written) in m.text for m in seen)
+        assert any(isinstance(m, Done) and str(written) in m.text for m in seen)
 
         await pilot.press("x")
         await settle(pilot)
@@ -152,7 +152,7 @@ async def test_an_export_folder_that_is_a_file_is_a_clear_error(
         await settle(pilot)
         await pilot.press("tab", *str(not_a_folder), "enter")
         await settle(pilot)
-    done = {id(m): m for m in seen if isinstance(m, JournalScreen.Done)}  # seen as it bubbles
+    done = {id(m): m for m in seen if isinstance(m, Done)}  # seen as it bubbles
     errors = [m.text for m in done.values() if m.severity == "error"]
     assert errors == [f"{not_a_folder} is a file, not a folder. Choose a folder to export into, "
                       "e.g. ~/Documents."]
