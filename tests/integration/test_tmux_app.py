@@ -142,3 +142,19 @@ def test_an_unknown_step_is_refused_without_a_traceback(tmp_path: Path) -> None:
     assert "There is no step called 'reason-99'." in done.stderr
     assert "reason-3" in done.stderr  # the steps that do exist
     assert "Traceback" not in done.stderr
+
+
+def test_without_a_speaker_space_says_the_text_is_only_shown(terminal: Terminal,
+                                                              tmp_path: Path) -> None:
+    """No sound server at all, so no output device: the status tells the truth at 80x24."""
+    terminal.tmux("new-session", "-d", "-s", "calm", "-x", "80", "-y", "24",
+                  app_command(tmp_path, "--keyboard"))
+    screen = terminal.wait_for(lambda s: "No speaker: read it here. Press a" in s
+                               and "speaker: none" in s)
+    assert "Press space to hear" not in screen
+    terminal.keys("Space")
+    screen = terminal.wait_for(lambda s: "No speaker: showing the text only" in s)
+    assert "Reading aloud" not in screen
+    terminal.keys("q")
+    status = tmp_path / "exit-status"
+    terminal.wait_for(lambda s: status.exists() and status.read_text().strip() == "0")

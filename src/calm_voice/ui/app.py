@@ -123,7 +123,7 @@ class CalmVoiceApp(App[None]):
         self.loop = message.loop
         speaker = message.loop.speaker
         if speaker is None:
-            self.main.set_speaker("none", "not reading aloud")
+            self.main.set_no_speaker()
         else:
             self.main.set_speaker(speaker.device_name, speaker.voice_name)
         self.loop.start()
@@ -148,7 +148,7 @@ class CalmVoiceApp(App[None]):
     def worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "services" and event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.main.set_speaker("none", "not reading aloud")
+            self.main.set_no_speaker()
             self.set_model_state("off")
             self.push_screen(NoticeScreen(
                 "Reading and listening could not start",
