@@ -187,6 +187,12 @@ class CalmVoiceApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_notices(self) -> None:
+        notices = self.main.notices()
+        if not isinstance(self.screen, NoticeScreen):
+            self.push_screen(NoticeScreen("Notices", "\n\n".join(notices) if notices
+                                          else "Nothing needs your attention now."))
+
     def action_type_answer(self) -> None:
         step = self.guide.steps[self.main.state.step]
         prompt = step.prompts[self.main.state.prompt % len(step.prompts)]

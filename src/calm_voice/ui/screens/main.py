@@ -215,6 +215,9 @@ class MainScreen(Screen[None]):
     def show_notice_text(self, text: str) -> None:
         self.query_one(NoticeBar).add(text)
 
+    def notices(self) -> tuple[str, ...]:
+        return self.query_one(NoticeBar).notices
+
     def set_listening(self, status: Listening) -> None:
         self.query_one(ListeningIndicator).status = status
 
