@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual.app import App
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, RadioSet
 
@@ -19,7 +20,7 @@ from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, ExportDia
 from calm_voice.ui.widgets.journal_rows import MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import MATCH_STYLE as WORD_MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import JournalTranscript
-from tests.ui.helpers import synchronous
+from tests.ui.helpers import screen_text, synchronous
 from tests.ui.test_journal_screen import JournalApp, factory_for, said, settle
 
 SAYINGS = (
@@ -176,3 +177,29 @@ async def test_the_delete_dialog_shows_all_its_words_at_80x24(data: Path, guide:
         assert box is not None and dialog.region.contains_region(box.region)
         assert label.region.height >= 2  # wrapped, not cut at the box's edge
         assert box.region.contains_region(label.region)
+
+
+def format_lines(app: App[object]) -> list[str]:
+    return [line for line in screen_text(app).splitlines() if "Markdown (" in line
+            or "JSON (" in line]
+
+
+@synchronous
+async def test_the_export_format_chosen_reads_without_colour(data: Path, guide: Guide) -> None:
+    """On the plain text of the screen (no colours at all) the choice is still plain."""
+    seed_sayings(data, guide)
+    app = JournalApp(factory_for(data), guide)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        markdown, json_line = format_lines(app)
+        assert "▐●▌ Markdown" in markdown and "(chosen)" in markdown
+        assert "▐ ▌ JSON" in json_line and "(chosen)" not in json_line
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        markdown, json_line = format_lines(app)
+        assert "▐●▌ JSON" in json_line and "(chosen)" in json_line
+        assert "▐ ▌ Markdown" in markdown and "(chosen)" not in markdown
+        await pilot.press("escape")
