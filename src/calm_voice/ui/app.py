@@ -20,7 +20,7 @@ from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
 from calm_voice.runtime.ports import Sink, SpeakerPort
 from calm_voice.runtime.position import load_place
-from calm_voice.session.inputs import Input, TypedAnswer
+from calm_voice.session.inputs import Input, NoticeToSay, TypedAnswer
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui.bridge import UiBridge
 from calm_voice.ui.keys import KEYS
@@ -161,6 +161,13 @@ class CalmVoiceApp(App[None]):
         else:
             self.loop.submit(event)
 
+    def say_notice(self, text: str, severity: str) -> None:
+        """A notice shown on another screen is said as the loop's own are (when speak_notices
+        is on and there is a speaker); the session decides whether and when. Only enqueues."""
+        loop = self.loop
+        if loop is not None and loop.speaker is not None and self.settings.speaker.speak_notices:
+            loop.submit(NoticeToSay(text, severity))
+
     def set_model_state(self, state: str) -> None:
         self.model_state = state
         self.main.set_model(self.model, state)
@@ -207,7 +214,8 @@ class CalmVoiceApp(App[None]):
         from calm_voice.ui.screens.journal import JournalScreen
 
         self.push_screen(JournalScreen(self.journal_factory, self.guide,
-                                       output_device=self.settings.audio.output_device))
+                                       output_device=self.settings.audio.output_device,
+                                       say=self.say_notice))
 
     def action_models(self) -> None:
         self.push_screen(ModelsScreen(self.catalog))

@@ -80,8 +80,11 @@ class JournalScreen(Screen[None]):
     ]
 
     def __init__(self, store_factory: Callable[[], JournalStore], guide: Guide, *,
-                 output_device: str | int | None = None) -> None:
+                 output_device: str | int | None = None,
+                 say: Callable[[str, str], None] | None = None) -> None:
         super().__init__()
+        self.say = say
+        """Hands a notice on to be said aloud too; it must only enqueue."""
         self.store_factory = store_factory
         self.guide = guide
         self.player = ClipPlayer(output_device)
@@ -381,3 +384,5 @@ class JournalScreen(Screen[None]):
     def tell(self, message: Done) -> None:
         self.notify(for_markup(message.text), severity=message.severity,
                     timeout=8 if message.severity == "error" else 4)
+        if self.say is not None:
+            self.say(message.text, message.severity)
