@@ -16,6 +16,8 @@ from calm_voice.session.navigation import RATE_STEP, VOLUME_STEP
 from tests.support.listen_run import REPO, ListenRun
 from tests.support.pulse import PulseServer
 
+GUIDE = load_guide(default_guide_path())
+
 
 def test_typed_reflection_is_kept_and_end_of_input_quits(tmp_path: Path) -> None:
     env = {"CALM_VOICE_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin",
@@ -33,6 +35,20 @@ def test_typed_reflection_is_kept_and_end_of_input_quits(tmp_path: Path) -> None
     assert "I feel hopeful today" in shown.stdout
     assert "What brought you to this guide today?" in shown.stdout
 
+
+
+def test_without_a_speaker_listen_does_not_claim_to_read(tmp_path: Path) -> None:
+    env = {"CALM_VOICE_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin",
+           "PULSE_SERVER": "unix:/nonexistent"}  # no sound devices at all
+    listen = subprocess.run([sys.executable, "-m", "calm_voice", "listen", "--no-voice"],
+                            input="play\nnext\n", env=env, cwd=REPO, capture_output=True,
+                            text=True, timeout=60)
+    assert listen.returncode == 0, listen.stderr
+    out = listen.stdout
+    assert "reading:" not in out, out
+    second = GUIDE.steps[1].title
+    assert f"no speaker, so nothing is read aloud: step 2, {second}" in out, out
+    assert "type reflect for its questions" in out
 
 @pytest.mark.audio
 def test_a_mistyped_command_is_not_saved_and_voice_changes_are_confirmed(

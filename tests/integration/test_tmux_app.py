@@ -84,9 +84,13 @@ def test_opens_on_the_first_step_in_keyboard_mode_and_remembers_the_place(
     terminal.wait_for(lambda s: first.sentences[0][:30] in s)
     assert "▶  1. Introduction" in terminal.screen()
     screen = terminal.wait_for(lambda s: "vosk-model-small-en-us-0.15" in s
-                               and "models download" in s)
+                               and "No speech model was found" in s)
     assert "Traceback" not in screen
     assert "q Quit" in screen and "? Help" in screen
+    terminal.keys("i")  # the notice in full, with how to get a model
+    terminal.wait_for(lambda s: "models download" in s)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "models download" not in s)
     terminal.keys("n")
     terminal.wait_for(lambda s: second.sentences[0][:30] in s and "▶  2. " in s)
     terminal.keys("?")
@@ -142,3 +146,27 @@ def test_an_unknown_step_is_refused_without_a_traceback(tmp_path: Path) -> None:
     assert "There is no step called 'reason-99'." in done.stderr
     assert "reason-3" in done.stderr  # the steps that do exist
     assert "Traceback" not in done.stderr
+
+
+def test_without_a_speaker_or_model_at_80x24(terminal: Terminal, tmp_path: Path) -> None:
+    """No sound server at all, so no output device, and no speech model: each notice takes one
+    line with the fix one key away, and the status tells the truth about reading."""
+    terminal.tmux("new-session", "-d", "-s", "calm", "-x", "80", "-y", "24",
+                  app_command(tmp_path))
+    screen = terminal.wait_for(lambda s: "No speaker: read it here. Press a" in s
+                               and "No speech model was found" in s and "speaker: none" in s)
+    notice_rows = [line for line in screen.splitlines() if line.startswith(" ▌")]
+    assert len(notice_rows) == 2 and "i: what to do" in notice_rows[0], screen
+    assert "No speaker (output device) was found." in notice_rows[0]
+    assert "Press space to hear" not in screen
+    terminal.keys("i")
+    details = terminal.wait_for(lambda s: "models install FILE.zip" in s)
+    assert "PulseAudio/PipeWire" in details  # the fix for the speaker too
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "models install FILE.zip" not in s)
+    terminal.keys("Space")
+    screen = terminal.wait_for(lambda s: "No speaker: showing the text only" in s)
+    assert "Reading aloud" not in screen
+    terminal.keys("q")
+    status = tmp_path / "exit-status"
+    terminal.wait_for(lambda s: status.exists() and status.read_text().strip() == "0")

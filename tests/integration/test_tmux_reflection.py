@@ -32,7 +32,7 @@ def test_a_reflection_by_keys_only_at_80x24(terminal: Terminal, tmp_path: Path) 
     config.write_text("journal: {silence_timeout: 3600}\n", encoding="utf-8")
     terminal.tmux("new-session", "-d", "-s", "calm", "-x", "80", "-y", "24",
                   app_command(tmp_path, "--keyboard"))
-    screen = terminal.wait_for(lambda s: "Press space to hear this step" in s)
+    screen = terminal.wait_for(lambda s: "No speaker: read it here. Press a" in s)
     footer = screen.splitlines()[-1]
     assert "? Help" in footer and "q Quit" in footer and "t Type answer" in footer
 
@@ -55,7 +55,7 @@ def test_a_reflection_by_keys_only_at_80x24(terminal: Terminal, tmp_path: Path) 
     terminal.keys("Enter")
     terminal.wait_for(lambda s: "Your answer" not in s)
     terminal.keys("d")  # finished
-    screen = terminal.wait_for(lambda s: "Press space to hear" in s)
+    screen = terminal.wait_for(lambda s: "No speaker: read it here" in s)
     assert "Say next" not in screen  # there is no microphone to say it to
     terminal.keys("n")
     terminal.wait_for(lambda s: "▶  2. " in s)

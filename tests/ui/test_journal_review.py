@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual.app import App
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, RadioSet
 
 from calm_voice.guide import Guide, load_guide
 from calm_voice.journal.export_choice import CHOICE_FILE
 from calm_voice.paths import default_guide_path
-from calm_voice.ui.screens.journal import JournalScreen
+from calm_voice.ui.screens.journal_messages import Done
 from calm_voice.ui.widgets.journal_dialogs import ConfirmDeleteDialog, ExportDialog
 from calm_voice.ui.widgets.journal_rows import MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import MATCH_STYLE as WORD_MATCH_STYLE
 from calm_voice.ui.widgets.journal_transcript import JournalTranscript
-from tests.ui.helpers import synchronous
+from tests.ui.helpers import screen_text, synchronous
 from tests.ui.test_journal_screen import JournalApp, factory_for, said, settle
 
 SAYINGS = (
@@ -121,7 +122,7 @@ async def test_export_asks_format_and_folder_and_remembers_them(
         assert [e["prompt_text"] for e in document["entries"]][0] == (
             "What pressures might your partner be carrying right now?")
         assert written.stat().st_mode & 0o777 == 0o600
-        assert any(isinstance(m, JournalScreen.Done) and str(written) in m.text for m in seen)
+        assert any(isinstance(m, Done) and str(written) in m.text for m in seen)
 
         await pilot.press("x")
         await settle(pilot)
@@ -152,7 +153,7 @@ async def test_an_export_folder_that_is_a_file_is_a_clear_error(
         await settle(pilot)
         await pilot.press("tab", *str(not_a_folder), "enter")
         await settle(pilot)
-    done = {id(m): m for m in seen if isinstance(m, JournalScreen.Done)}  # seen as it bubbles
+    done = {id(m): m for m in seen if isinstance(m, Done)}  # seen as it bubbles
     errors = [m.text for m in done.values() if m.severity == "error"]
     assert errors == [f"{not_a_folder} is a file, not a folder. Choose a folder to export into, "
                       "e.g. ~/Documents."]
@@ -176,3 +177,29 @@ async def test_the_delete_dialog_shows_all_its_words_at_80x24(data: Path, guide:
         assert box is not None and dialog.region.contains_region(box.region)
         assert label.region.height >= 2  # wrapped, not cut at the box's edge
         assert box.region.contains_region(label.region)
+
+
+def format_lines(app: App[object]) -> list[str]:
+    return [line for line in screen_text(app).splitlines() if "Markdown (" in line
+            or "JSON (" in line]
+
+
+@synchronous
+async def test_the_export_format_chosen_reads_without_colour(data: Path, guide: Guide) -> None:
+    """On the plain text of the screen (no colours at all) the choice is still plain."""
+    seed_sayings(data, guide)
+    app = JournalApp(factory_for(data), guide)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        markdown, json_line = format_lines(app)
+        assert "▐●▌ Markdown" in markdown and "(chosen)" in markdown
+        assert "▐ ▌ JSON" in json_line and "(chosen)" not in json_line
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        markdown, json_line = format_lines(app)
+        assert "▐●▌ JSON" in json_line and "(chosen)" in json_line
+        assert "▐ ▌ Markdown" in markdown and "(chosen)" not in markdown
+        await pilot.press("escape")

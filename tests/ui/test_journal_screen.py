@@ -15,6 +15,7 @@ from calm_voice.guide import Guide, load_guide
 from calm_voice.journal import JournalStore
 from calm_voice.paths import default_guide_path
 from calm_voice.ui.screens.journal import ENTRY_DEBOUNCE, PAGE_SIZE, JournalScreen
+from calm_voice.ui.screens.journal_messages import Done
 from calm_voice.ui.widgets.journal_dialogs import (
     ConfirmDeleteDialog,
     EditUtteranceDialog,
@@ -196,7 +197,7 @@ async def test_export_writes_markdown_to_the_exports_folder(data: Path, guide: G
     [path] = (data / "exports").glob("journal-*.md")
     text = path.read_text(encoding="utf-8")
     assert "## Reasons Behind His Distance" in text and "work keeps him busy" in text
-    assert any(isinstance(m, JournalScreen.Done) and str(path) in m.text for m in seen)
+    assert any(isinstance(m, Done) and str(path) in m.text for m in seen)
 
 
 @synchronous
@@ -208,7 +209,7 @@ async def test_a_damaged_journal_is_a_notice_not_a_crash(data: Path, guide: Guid
     async with app.run_test(size=(140, 40), message_hook=seen.append) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, JournalScreen)
-        problems = [m for m in seen if isinstance(m, JournalScreen.Done)]
+        problems = [m for m in seen if isinstance(m, Done)]
         assert problems and problems[0].severity == "error" and "damaged" in problems[0].text
 
 
@@ -241,5 +242,5 @@ async def test_no_speaker_is_a_notice_not_a_crash(data: Path, guide: Guide) -> N
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, JournalScreen)
-    problems = [m for m in seen if isinstance(m, JournalScreen.Done) and m.severity == "error"]
+    problems = [m for m in seen if isinstance(m, Done) and m.severity == "error"]
     assert problems and "speaker" in problems[0].text.lower()

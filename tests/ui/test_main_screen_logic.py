@@ -140,6 +140,31 @@ async def test_notices_are_shown_once_each(tmp_path: Path) -> None:
         assert [n.message for n in app._notifications] == ["Listening on the test mic."]
 
 
+
+@synchronous
+async def test_a_long_notice_takes_one_line_and_a_click_shows_it_in_full(
+        tmp_path: Path) -> None:
+    app = fake_app(tmp_path, FakeServices())
+    long_notice = ("No microphone was found. Plug one in, then run `calm-voice devices` to see "
+                   "it; meanwhile every voice command has a key, and ? shows them all.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.loop is not None)
+        bar = app.main.query_one(NoticeBar)
+        app.bridge.on_notice(long_notice, "warning")
+        await wait_until(pilot, lambda: bar.display)
+        await pilot.pause()
+        assert bar.size.height == 1
+        assert "No microphone was found." in screen_text(app)
+        assert "calm-voice devices" not in screen_text(app)
+        await pilot.click(NoticeBar)
+        await wait_until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await pilot.pause()
+        assert "calm-voice devices" in screen_text(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main)
+        await pilot.press("i")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+
 @synchronous
 async def test_keyboard_mode_says_so_in_the_status_line(tmp_path: Path) -> None:
     app = fake_app(tmp_path, FakeServices())

@@ -94,3 +94,34 @@ def test_main_screen_reflecting_at_size(snap_compare: Any, tmp_path: Path,
 def test_help_at_size(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(snapshot_app(tmp_path), press=["question_mark"], terminal_size=size,
                         run_before=ready)
+
+
+NO_SPEAKER_NOTICE = (
+    "No speaker (output device) was found. Plug in or switch on a speaker or headset (or start "
+    "PulseAudio/PipeWire), then run `calm-voice devices` to check. calm-voice will not read "
+    "aloud for now; you can still read and use the keys.")
+NO_MODEL_NOTICE = (
+    "No speech model was found for language 'en', so calm-voice listens to the keyboard only. "
+    "Get one with: calm-voice models download vosk-model-small-en-us-0.15 (needs the internet), "
+    "or install one brought on a USB stick: calm-voice models install FILE.zip")
+
+
+async def start_up_notices(pilot: Pilot[Any]) -> None:
+    await ready(pilot)
+    app = pilot.app
+    assert isinstance(app, CalmVoiceApp)
+    app.main.set_no_speaker()
+    app.bridge.on_notice(NO_SPEAKER_NOTICE, "warning")
+    app.bridge.on_notice(NO_MODEL_NOTICE, "warning")
+    await wait_until(pilot, lambda: len(app.main.notices()) == 2)
+    await pilot.pause()
+
+
+def test_start_up_notices_take_one_line_each_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24),
+                        run_before=start_up_notices)
+
+
+def test_start_up_notices_in_full_behind_i_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), press=["i"], terminal_size=(80, 24),
+                        run_before=start_up_notices)

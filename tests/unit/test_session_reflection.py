@@ -139,6 +139,15 @@ def test_no_entry_is_opened_while_away_and_the_question_is_asked_again_on_return
     assert back.entry_open and effects == [OpenEntry("reason-2", GUIDE.steps[STEP].prompts[0].id)]
 
 
+def test_a_notice_said_on_another_screen_does_not_ask_the_question_there() -> None:
+    state = SessionState(step=STEP, mode=Mode.PLAYING, sentence=2)
+    state, _ = transition(state, StepFinished(STEP), CTX)  # the question is being asked
+    away, _ = transition(state, PersonAway(), CTX)
+    said, effects = transition(away, SpeechDone(SpeechKind.SAY, STEP, 0, True), CTX)
+    assert effects == [] and said.resume_on_return
+    back, effects = transition(said, PersonBack(), CTX)
+    assert back.entry_open and isinstance(effects[0], OpenEntry)  # asked on return, on screen
+
 def test_a_step_that_ends_as_the_person_leaves_asks_its_question_on_return() -> None:
     state = SessionState(step=STEP, mode=Mode.PLAYING, sentence=2)
     away, _ = transition(state, PersonAway(), CTX)

@@ -44,6 +44,8 @@ class PrintSink:
         self.quit = threading.Event()
         self._lock = threading.Lock()
         self._last: SessionState | None = None
+        self.reads_aloud = True
+        """False once it is known there is no speaker: then nothing is "reading"."""
 
     def _line(self, text: str) -> None:
         if self.quit.is_set():
@@ -56,9 +58,12 @@ class PrintSink:
         last, self._last = self._last, state
         step = self.guide.steps[state.step]
         if last is None or (last.step, last.mode) != (state.step, state.mode):
-            if state.mode is Mode.PLAYING:
+            if state.mode is Mode.PLAYING and not self.reads_aloud:
+                self._line(f"no speaker, so nothing is read aloud: step {state.step + 1}, "
+                           f"{step.title} (type reflect for its questions, next to move on)")
+            elif state.mode is Mode.PLAYING:
                 self._line(f"reading: step {state.step + 1}, {step.title}")
-            elif state.mode is Mode.PAUSED:
+            elif state.mode is Mode.PAUSED and self.reads_aloud:
                 self._line("paused")
             elif state.mode is Mode.IDLE:
                 self._line(f"ready at step {state.step + 1}, {step.title}")
@@ -124,6 +129,7 @@ def run_listen(args: argparse.Namespace) -> int:
     opening_step(settings, guide, args.from_step)
     sink = PrintSink(guide)
     loop = build(settings, sink, guide, voice=not args.no_voice)
+    sink.reads_aloud = loop.speaker is not None
     for command in opening_commands(settings, loop.speaker, quiet_start=args.quiet_start):
         loop.submit(command)
     signal.signal(signal.SIGTERM, lambda *_: sink.quit.set())

@@ -131,8 +131,9 @@ def _speech_done(state: SessionState, done: SpeechDone, ctx: Context,
         return _prompt_asked(state, PromptAsked(done.step, done.index), ctx, now)
     if state.mode is Mode.PLAYING:  # an announcement cut into the step: read on
         return state, [PlayStep(state.step, state.sentence)]
-    if state.mode is Mode.REFLECTING and not state.entry_open:
-        # The question was cut short by this announcement: ask it again.
+    if state.mode is Mode.REFLECTING and not state.entry_open and not state.away:
+        # The question was cut short by this announcement: ask it again (after a return from
+        # another screen, where a notice can be said too, coming back asks it).
         return state, [AskPrompt(state.step, state.prompt)]
     return state, []
 

@@ -20,7 +20,7 @@ from calm_voice.guide import Guide
 from calm_voice.journal import JournalStore
 from calm_voice.runtime.ports import Sink, SpeakerPort
 from calm_voice.runtime.position import load_place
-from calm_voice.session.inputs import Input, TypedAnswer
+from calm_voice.session.inputs import Input, NoticeToSay, TypedAnswer
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui.bridge import UiBridge
 from calm_voice.ui.keys import KEYS
@@ -123,7 +123,7 @@ class CalmVoiceApp(App[None]):
         self.loop = message.loop
         speaker = message.loop.speaker
         if speaker is None:
-            self.main.set_speaker("none", "not reading aloud")
+            self.main.set_no_speaker()
         else:
             self.main.set_speaker(speaker.device_name, speaker.voice_name)
         self.loop.start()
@@ -148,7 +148,7 @@ class CalmVoiceApp(App[None]):
     def worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "services" and event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.main.set_speaker("none", "not reading aloud")
+            self.main.set_no_speaker()
             self.set_model_state("off")
             self.push_screen(NoticeScreen(
                 "Reading and listening could not start",
@@ -160,6 +160,13 @@ class CalmVoiceApp(App[None]):
             self.pending.append(event)
         else:
             self.loop.submit(event)
+
+    def say_notice(self, text: str, severity: str) -> None:
+        """A notice shown on another screen is said as the loop's own are (when speak_notices
+        is on and there is a speaker); the session decides whether and when. Only enqueues."""
+        loop = self.loop
+        if loop is not None and loop.speaker is not None and self.settings.speaker.speak_notices:
+            loop.submit(NoticeToSay(text, severity))
 
     def set_model_state(self, state: str) -> None:
         self.model_state = state
@@ -187,6 +194,12 @@ class CalmVoiceApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_notices(self) -> None:
+        notices = self.main.notices()
+        if not isinstance(self.screen, NoticeScreen):
+            self.push_screen(NoticeScreen("Notices", "\n\n".join(notices) if notices
+                                          else "Nothing needs your attention now."))
+
     def action_type_answer(self) -> None:
         step = self.guide.steps[self.main.state.step]
         prompt = step.prompts[self.main.state.prompt % len(step.prompts)]
@@ -201,7 +214,8 @@ class CalmVoiceApp(App[None]):
         from calm_voice.ui.screens.journal import JournalScreen
 
         self.push_screen(JournalScreen(self.journal_factory, self.guide,
-                                       output_device=self.settings.audio.output_device))
+                                       output_device=self.settings.audio.output_device,
+                                       say=self.say_notice))
 
     def action_models(self) -> None:
         self.push_screen(ModelsScreen(self.catalog))

@@ -54,6 +54,7 @@ KEYS: tuple[Key, ...] = (
     Key("less_than_sign,comma", "<", _command("slower"), "Slower", "speak more slowly",
         "slower"),
     Key("j", "j", "app.journal", "Journal", "look back at your journal", footer=True),
+    Key("i", "i", "app.notices", "Notices", "the notices at the top in full, with what to do"),
     Key("m", "m", "app.models", "Models", "speech models: see them and get one"),
     Key("question_mark", "?", "app.help", "Help", "all keys and what you can say", "help",
         footer=True),

@@ -2,7 +2,7 @@
 times and unsure words, replay of an entry or one word, corrections, deletion and export.
 
 All SQLite and audio work runs in thread workers, each with its own store from `store_factory`;
-workers only post messages, and the handlers here own the widgets.
+workers only post the messages of `journal_messages`, and the handlers here own the widgets.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
@@ -36,6 +34,13 @@ from calm_voice.journal.export_choice import (
 from calm_voice.journal.player import ClipPlayer
 from calm_voice.journal.records import Clip, EntryDetail, short_time
 from calm_voice.safe_text import for_markup, for_terminal
+from calm_voice.ui.screens.journal_messages import (
+    Done,
+    EntryDeleted,
+    EntryLoaded,
+    ExportOffered,
+    RowsLoaded,
+)
 from calm_voice.ui.widgets.journal_dialogs import (
     ConfirmDeleteDialog,
     EditUtteranceDialog,
@@ -74,36 +79,12 @@ class JournalScreen(Screen[None]):
         Binding("x", "export", "Export"),
     ]
 
-    class RowsLoaded(Message):
-        def __init__(self, generation: int, rows: list[Row], total: int) -> None:
-            super().__init__()
-            self.generation, self.rows, self.total = generation, rows, total
-
-    class EntryLoaded(Message):
-        def __init__(self, entry: EntryDetail) -> None:
-            super().__init__()
-            self.entry = entry
-
-    class EntryDeleted(Message):
-        def __init__(self, entry_id: int) -> None:
-            super().__init__()
-            self.entry_id = entry_id
-
-    class ExportOffered(Message):
-        def __init__(self, choice: ExportChoice, data_dir: Path) -> None:
-            super().__init__()
-            self.choice, self.data_dir = choice, data_dir
-
-    class Done(Message):
-        """A background job finished with something to tell the person."""
-
-        def __init__(self, text: str, severity: SeverityLevel = "information") -> None:
-            super().__init__()
-            self.text, self.severity = text, severity
-
     def __init__(self, store_factory: Callable[[], JournalStore], guide: Guide, *,
-                 output_device: str | int | None = None) -> None:
+                 output_device: str | int | None = None,
+                 say: Callable[[str, str], None] | None = None) -> None:
         super().__init__()
+        self.say = say
+        """Hands a notice on to be said aloud too; it must only enqueue."""
         self.store_factory = store_factory
         self.guide = guide
         self.player = ClipPlayer(output_device)
@@ -177,9 +158,9 @@ class JournalScreen(Screen[None]):
                             for e in store.list_entries(offset, PAGE_SIZE, step_order=order)]
                     total = store.count_entries()
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
             rows, total = [], 0
-        self.post_message(self.RowsLoaded(generation, rows, total))
+        self.post_message(RowsLoaded(generation, rows, total))
 
     @on(RowsLoaded)
     def show_rows(self, message: RowsLoaded) -> None:
@@ -237,9 +218,9 @@ class JournalScreen(Screen[None]):
     def fetch_entry(self, entry_id: int) -> None:
         try:
             with self.store_factory() as store:
-                self.post_message(self.EntryLoaded(store.get_entry(entry_id)))
+                self.post_message(EntryLoaded(store.get_entry(entry_id)))
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
 
     @on(EntryLoaded)
     def show_entry(self, message: EntryLoaded) -> None:
@@ -301,11 +282,11 @@ class JournalScreen(Screen[None]):
             with self.store_factory() as store:
                 clip = fetch(store)
             if clip is None:
-                self.post_message(self.Done("No recording was kept for this.", "warning"))
+                self.post_message(Done("No recording was kept for this.", "warning"))
                 return
             self.player.play(clip)
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
 
     def action_edit(self) -> None:
         entry, index = self.transcript.entry, self.transcript.selected_utterance
@@ -325,10 +306,10 @@ class JournalScreen(Screen[None]):
             with self.store_factory() as store:
                 store.edit_utterance(utterance_id, text)
                 entry = store.get_entry(entry_id)
-            self.post_message(self.EntryLoaded(entry))
-            self.post_message(self.Done("Your correction is saved; what was heard is kept too."))
+            self.post_message(EntryLoaded(entry))
+            self.post_message(Done("Your correction is saved; what was heard is kept too."))
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
 
     def action_delete(self) -> None:
         entry = self.transcript.entry
@@ -347,9 +328,9 @@ class JournalScreen(Screen[None]):
         try:
             with self.store_factory() as store:
                 store.delete_entry(entry_id)
-            self.post_message(self.EntryDeleted(entry_id))
+            self.post_message(EntryDeleted(entry_id))
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
 
     @on(EntryDeleted)
     def entry_deleted(self, message: EntryDeleted) -> None:
@@ -373,9 +354,9 @@ class JournalScreen(Screen[None]):
             with self.store_factory() as store:
                 data_dir = store.db_path.parent
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
             return
-        self.post_message(self.ExportOffered(load_choice(data_dir), data_dir))
+        self.post_message(ExportOffered(load_choice(data_dir), data_dir))
 
     @on(ExportOffered)
     def ask_export(self, message: ExportOffered) -> None:
@@ -395,11 +376,13 @@ class JournalScreen(Screen[None]):
             path = folder / export_file_name(choice, datetime.now())
             write_private(path, text, "Choose another folder, or free some space, and try again.")
             save_choice(data_dir, choice)
-            self.post_message(self.Done(f"The journal was exported to {path}"))
+            self.post_message(Done(f"The journal was exported to {path}"))
         except CalmVoiceError as exc:
-            self.post_message(self.Done(str(exc), "error"))
+            self.post_message(Done(str(exc), "error"))
 
     @on(Done)
     def tell(self, message: Done) -> None:
         self.notify(for_markup(message.text), severity=message.severity,
                     timeout=8 if message.severity == "error" else 4)
+        if self.say is not None:
+            self.say(message.text, message.severity)

@@ -18,7 +18,7 @@ from calm_voice.guide import Guide
 from calm_voice.safe_text import for_markup
 from calm_voice.session.inputs import Input, PersonAway, PersonBack
 from calm_voice.session.script import next_move
-from calm_voice.session.state import Listening, SessionState
+from calm_voice.session.state import Listening, Mode, SessionState
 from calm_voice.ui import messages as m
 from calm_voice.ui.keys import bindings
 from calm_voice.ui.widgets.level_meter import LevelMeter
@@ -32,6 +32,7 @@ from calm_voice.ui.widgets.transcript import Line, TranscriptPane
 HEARING = (Listening.LISTENING, Listening.COMMANDS_WHILE_SPEAKING, Listening.TAKING_NOTES)
 NARROW = 100  # columns below which the side panes shrink
 WIDE = 160  # columns from which the step text keeps its measure and the outline widens
+NO_SPEAKER_HINT = "No speaker: read it here. Press a for its questions, n for the next step."
 
 
 class Controller(Protocol):
@@ -40,6 +41,15 @@ class Controller(Protocol):
     def send(self, event: Input) -> None: ...
     def set_model_state(self, state: str) -> None: ...
     def voice_trouble(self) -> None: ...
+
+
+def hint(state: SessionState, guide: Guide, reads_aloud: bool) -> str:
+    """What to do next; without a speaker, never an offer to hear or pause the step."""
+    waiting = state.next_prompt is not None or state.step_done
+    if not reads_aloud and (state.mode in (Mode.PLAYING, Mode.PAUSED)
+                            or (state.mode is Mode.IDLE and not waiting)):
+        return NO_SPEAKER_HINT
+    return next_move(state, guide)
 
 
 def command_words(command: Command) -> str:
@@ -56,6 +66,7 @@ class MainScreen(Screen[None]):
         self.state = state
         self.controller = controller
         self.away = False
+        self.reads_aloud = True
 
     def compose(self) -> ComposeResult:
         yield Static(for_markup(self.guide.title), id="title-bar")
@@ -71,7 +82,7 @@ class MainScreen(Screen[None]):
                     yield LevelMeter(id="level")
                 with VerticalScroll(id="transcript-pane"):
                     yield TranscriptPane(id="transcript")
-        yield Static(next_move(self.state, self.guide), id="hint")
+        yield Static(hint(self.state, self.guide, self.reads_aloud), id="hint")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -117,8 +128,12 @@ class MainScreen(Screen[None]):
         self.query_one(GuideOutline).current = message.state.step
         self.query_one(StepView).state = message.state
         self.query_one(StatusLine).mode = message.state.mode
-        self.query_one("#hint", Static).update(for_markup(next_move(message.state, self.guide)))
+        self._show_hint()
         self.call_after_refresh(self._keep_in_view)
+
+    def _show_hint(self) -> None:
+        self.query_one("#hint", Static).update(
+            for_markup(hint(self.state, self.guide, self.reads_aloud)))
 
     def _keep_in_view(self) -> None:
         """The sentence being read, or the question asked, stays on screen."""
@@ -200,12 +215,21 @@ class MainScreen(Screen[None]):
     def show_notice_text(self, text: str) -> None:
         self.query_one(NoticeBar).add(text)
 
+    def notices(self) -> tuple[str, ...]:
+        return self.query_one(NoticeBar).notices
+
     def set_listening(self, status: Listening) -> None:
         self.query_one(ListeningIndicator).status = status
 
     def set_speaker(self, device: str, voice: str) -> None:
         status = self.query_one(StatusLine)
         status.device, status.voice = device, voice
+
+    def set_no_speaker(self) -> None:
+        """Nothing can be read aloud: the status and the hint say so instead of "Reading"."""
+        self.set_speaker("none", "not reading aloud")
+        self.reads_aloud = self.query_one(StatusLine).reads_aloud = False
+        self._show_hint()
 
     def set_model(self, name: str, state: str) -> None:
         status = self.query_one(StatusLine)

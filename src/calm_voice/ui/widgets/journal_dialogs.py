@@ -91,6 +91,24 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
         self.dismiss(True)
 
 
+class MarkedRadioButton(RadioButton):
+    """A radio button whose choice reads without colour: a dot only in the chosen one, and the
+    word "chosen" after its label."""
+
+    def __init__(self, words: str, value: bool = False, *, name: str | None = None) -> None:
+        self.words = words
+        super().__init__(self._label_for(value), value, name=name)
+        self.BUTTON_INNER = "●" if value else " "
+
+    def _label_for(self, value: bool) -> str:
+        return f"{self.words}  (chosen)" if value else self.words
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.BUTTON_INNER = "●" if self.value else " "
+        self.label = self._label_for(self.value)
+
+
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Asks the format and the folder, starting from `choice` (the last one); returns the new
     choice, or None if the person changed their mind."""
@@ -118,7 +136,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Label("Export the whole journal as:")
             with RadioSet(id="export-format"):
                 for key, label in FORMATS.items():
-                    yield RadioButton(label, value=key == self._choice.format, name=key)
+                    yield MarkedRadioButton(label, value=key == self._choice.format, name=key)
             yield Label("Into the folder (leave it empty for the exports folder beside the "
                         "journal, shown greyed):")
             yield Input(value=self._choice.folder, placeholder=self._default_folder,

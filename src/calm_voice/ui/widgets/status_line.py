@@ -14,6 +14,8 @@ MODE_WORDS = {
     Mode.PAUSED: "Paused",
     Mode.REFLECTING: "Your turn to reflect",
 }
+NO_SPEAKER = "No speaker: showing the text only"
+"""Said instead of reading or pausing when there is nothing to read aloud with."""
 
 
 class StatusLine(Static):
@@ -23,13 +25,15 @@ class StatusLine(Static):
     voice: reactive[str] = reactive("…", layout=True)
     model: reactive[str] = reactive("", layout=True)
     model_state: reactive[str] = reactive("", layout=True)
+    reads_aloud: reactive[bool] = reactive(True, layout=True)
 
     def render(self) -> str:
-        parts = [
-            MODE_WORDS[self.mode],
-            f"speaker: {self.device}",
-            f"voice: {self.voice}",
-            f"model: {self.model}, {self.model_state}" if self.model
-            else f"model: {self.model_state}",
-        ]
+        silent = not self.reads_aloud and self.mode in (Mode.PLAYING, Mode.PAUSED)
+        parts = [NO_SPEAKER if silent else MODE_WORDS[self.mode]]
+        if self.reads_aloud:
+            parts += [f"speaker: {self.device}", f"voice: {self.voice}"]
+        elif not silent:
+            parts.append("speaker: none")
+        parts.append(f"model: {self.model}, {self.model_state}" if self.model
+                     else f"model: {self.model_state}")
         return for_markup("  ·  ".join(parts))
