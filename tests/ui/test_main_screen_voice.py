@@ -24,7 +24,7 @@ from calm_voice.ui.widgets.status_line import StatusLine
 from calm_voice.ui.widgets.transcript import TranscriptPane
 from tests.conftest import REPO
 from tests.support.pulse import PulseServer
-from tests.ui.helpers import synchronous, wait_until
+from tests.ui.helpers import screen_text, synchronous, wait_until
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 
@@ -83,4 +83,12 @@ async def test_reading_highlight_and_a_spoken_command_on_screen(
         await wait_until(pilot, lambda: indicator.status == "listening", timeout=30)
         pulse.play(espeak_ko("도움말", tmp_path / "help.wav")).wait(timeout=20)
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), timeout=60)
+        # It names the Korean words the recogniser listens for, not English ones.
+        await wait_until(pilot, lambda: "Press Escape" in screen_text(app), timeout=30)
+        shown = screen_text(app)
+        assert "“다음”" in shown and "“next”" not in shown, shown
+        app.screen.query_one("#help-body").scroll_end(animate=False)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "다음 (next)" in shown and "go to reason three" not in shown, shown
         await pilot.press("escape", "q")

@@ -23,7 +23,7 @@ from calm_voice.runtime.position import load_place
 from calm_voice.session.inputs import Input, NoticeToSay, TypedAnswer
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui.bridge import UiBridge
-from calm_voice.ui.keys import KEYS
+from calm_voice.ui.keys import KEYS, voice_for
 from calm_voice.ui.model_catalog import SpeechModelCatalog
 from calm_voice.ui.screens.help import HelpScreen
 from calm_voice.ui.screens.main import MainScreen
@@ -182,7 +182,8 @@ class CalmVoiceApp(App[None]):
         """The palette (ctrl+p) offers every key of the main screen by name."""
         if screen is self.main:
             for key in KEYS:
-                words = f" (say “{key.voice}”)" if key.voice else ""
+                said = voice_for(key, self.main.state.spoken)
+                words = f" (say “{said}”)" if said else ""
                 yield SystemCommand(f"{key.label} ({key.shown})", f"{key.meaning}{words}",
                                     self._palette_action(key.action))
         yield from super().get_system_commands(screen)
@@ -192,7 +193,7 @@ class CalmVoiceApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.main.state.spoken))
 
     def action_notices(self) -> None:
         notices = self.main.notices()

@@ -3,9 +3,13 @@ the palette (ctrl+p), and what can be said instead. Each spoken command has a ke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual.binding import Binding
+
+from calm_voice.events import CommandKind as K
+from calm_voice.session.spoken_words import SpokenWords
 
 
 @dataclass(frozen=True)
@@ -64,3 +68,16 @@ KEYS: tuple[Key, ...] = (
 
 def bindings() -> list[Binding]:
     return [Binding(key.keys, key.action, key.label, show=key.footer) for key in KEYS]
+
+
+_SAID_BY_ACTION = {"command('toggle')": (K.PAUSE, K.RESUME), "go_to_step": (K.GOTO_STEP,),
+                   "app.help": (K.HELP,)}
+
+
+def voice_for(key: Key, spoken: SpokenWords) -> str:
+    """What can be said instead of the key, in the language listened for ("" if nothing)."""
+    if spoken.language == "en" or not key.voice:
+        return key.voice
+    command = re.fullmatch(r"command\('(\w+)'\)", key.action)
+    kinds = _SAID_BY_ACTION.get(key.action) or ((K(command[1]),) if command else ())
+    return " / ".join(word for kind in kinds if (word := spoken.of(kind)))

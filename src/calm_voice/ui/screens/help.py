@@ -12,11 +12,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from calm_voice.session.script import HELP_TEXT
-from calm_voice.ui.keys import KEYS
+from calm_voice.session.script import help_text
+from calm_voice.session.spoken_words import SpokenWords
+from calm_voice.ui.keys import KEYS, voice_for
 
 
-def keys_table() -> Table:
+def keys_table(spoken: SpokenWords) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(ratio=3)
@@ -24,7 +25,8 @@ def keys_table() -> Table:
     table.add_row(Text("Key", style="dim"), Text("What it does", style="dim"),
                   Text("Or say", style="dim"))
     for key in KEYS:
-        table.add_row(key.shown, key.meaning, f"“{key.voice}”" if key.voice else "")
+        said = voice_for(key, spoken)
+        table.add_row(key.shown, key.meaning, f"“{said}”" if said else "")
     table.add_row("ctrl+p", "find any of these by name", "")
     return table
 
@@ -37,13 +39,18 @@ class HelpScreen(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False),
     ]
 
+    def __init__(self, spoken: SpokenWords | None = None) -> None:
+        super().__init__()
+        self.spoken = spoken or SpokenWords()
+        """The words of the language listened for, so "Or say" names what is really heard."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static("Help", classes="dialog-title")
             with VerticalScroll(id="help-body"):
-                yield Static(keys_table(), id="help-keys")
+                yield Static(keys_table(self.spoken), id="help-keys")
                 yield Static(Text("\nHands-free\n", style="bold"))
-                yield Static(HELP_TEXT, id="help-voice")
+                yield Static(help_text(self.spoken), id="help-voice")
             yield Static("Press Escape to go back.", classes="dialog-hint", id="help-hint")
         yield Footer()
 
