@@ -110,7 +110,8 @@ def reference_for(played: np.ndarray, start: int, end: int, rng: np.random.Gener
 
 
 COLUMNS = ("person", "false rej", "echo only", "false acc", "heard raw", "obeyed raw",
-           "heard aec", "obeyed aec", "words rej", "words gated", "phones rej", "phones gated")
+           "heard aec", "obeyed aec", "words rej", "words gated", "phones rej", "phones gated",
+           "phones heard")
 
 
 def word_checks(found: Final | None, played_text: str, mic: np.ndarray,
@@ -156,7 +157,8 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
         alone = echo[start:end]
         checks = word_checks(raw, text_played, mic[start:end], reference)
         # Headphones: the same command and the same played text, nothing of it in the mic.
-        phones = echo_rig.mix(rng.normal(0.0, 3.0, echo.size), command, at, 30.0)
+        phones = rng.normal(0.0, 3.0, echo.size)
+        phones[at:at + command.size] += command[:max(0, phones.size - at)]
         heard_phones = obeyed_word(finals(phones[lead:], model, grammar), word, *span)
         phones_checks = word_checks(heard_phones, text_played, phones[start:end], reference)
         judged_echo = echo_rig.speech_level(alone) > 0.05 * echo_rig.speech_level(echo)
@@ -178,6 +180,7 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
                     played, first, last, rng)))
             for column, count in zip((8, 9, 10, 11), (*checks, *phones_checks), strict=True):
                 row[column] += count
+            row[12] += int(heard_phones is not None)
         if trial % 20 == 19:
             print(f"  {trial + 1}/{count} trials", file=sys.stderr)
     return table
@@ -258,8 +261,8 @@ def main() -> None:
     words = next(iter(totals.values()))
     print(f"own voice over {args.trials} trials: {summary}; word check rejects heard commands "
           f"{words[8]} (gated {words[9]}) over the echo, {words[10]} (gated {words[11]}) "
-          f"through headphones; lets echo commands through {triggers['words']} "
-          f"(gated {triggers['words gated']})")
+          f"of {words[12]} heard through headphones; lets echo commands through "
+          f"{triggers['words']} (gated {triggers['words gated']})")
 
 
 if __name__ == "__main__":
