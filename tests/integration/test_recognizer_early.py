@@ -78,7 +78,8 @@ def test_dictation_waits_for_the_endpoint(model: Any, tmp_path: Path) -> None:
         recognizer = Recognizer(model, GRAMMAR, command_hold=0.2)
         if mode_switch:
             recognizer.set_mode(DICTATION)
-        return fed(recognizer, said("멈춰", tmp_path))
+        # Dictation's own endpoint needs about 1.5 s of trailing silence here: give it ample.
+        return fed(recognizer, said("멈춰", tmp_path, trailing=3.0))
 
     dictated, commanded = came_out(True), came_out(False)
     assert dictated and commanded and dictated[0][1] > commanded[0][1]
