@@ -20,6 +20,7 @@ def register(sub: Any) -> None:
     # top-level options too; SUPPRESS keeps them from hiding values given before "app".
     app.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     app.add_argument("--guide", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    app.add_argument("--language", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     app.add_argument("--model", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     app.add_argument("--input-device", type=_device, default=argparse.SUPPRESS,
                      help=argparse.SUPPRESS)
