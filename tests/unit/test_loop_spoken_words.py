@@ -1,5 +1,6 @@
 """The session loop names the configured language's command words from the start, before any
-microphone attaches: with keys alone, help and hints in Korean mode name the Korean words."""
+microphone attaches: with keys alone, help and hints in Korean mode name the Korean words; and
+the notice that the microphone is open names the help word of that language too."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from calm_voice.events import CommandKind
 from calm_voice.guide import load_guide
 from calm_voice.runtime.loop import SessionLoop
 from calm_voice.session.inputs import VoiceAttached
-from calm_voice.session.spoken_words import SpokenWords
+from calm_voice.session.script import listening_on
+from calm_voice.session.spoken_words import SpokenWords, spoken_words
 from calm_voice.session.state import SessionState
 from tests.support.fakes import RecordingSink
 
@@ -67,3 +69,14 @@ def test_attaching_the_voice_keeps_the_korean_words(tmp_path: Path) -> None:
 def test_english_keeps_the_written_words(tmp_path: Path) -> None:
     settings = load_settings(None, language="en", data_dir=tmp_path / "data")
     assert keys_only_loop(settings, RecordingSink()).state.spoken == SpokenWords()
+
+
+def test_the_microphone_notice_names_the_help_word_of_the_language() -> None:
+    korean = spoken_words(load_vocabulary("ko"))
+    help_word = korean.of(CommandKind.HELP)
+    assert help_word is not None
+    assert listening_on("Mic", korean) == (
+        f"Listening on Mic. Say “{help_word}” to hear what you can say.")
+    assert listening_on("Mic") == "Listening on Mic. Say “help” to hear what you can say."
+    keys_only = SpokenWords("xx", ((CommandKind.NEXT, "nxt"),))
+    assert listening_on("Mic", keys_only) == "Listening on Mic. Press ? to see what you can say."
