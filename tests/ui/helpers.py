@@ -1,21 +1,30 @@
-"""Shared pieces for the main-screen tests: running Pilot without a plugin, waiting, fakes."""
+"""Shared pieces for the screen tests: running Pilot without a plugin, waiting, the steps that
+press keys and let what they start finish, recording the virtual speaker, fakes."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App
+from textual.message import Message
 from textual.pilot import Pilot
 
+from calm_voice.audio.devices import rescan
 from calm_voice.config import Settings, load_settings
 from calm_voice.guide import Guide
 from calm_voice.runtime.ports import Sink
 from calm_voice.session.state import SessionState
+from calm_voice.ui.screens.journal import ENTRY_DEBOUNCE
+from tests.support.live_record import LiveRecorder
+from tests.support.pulse import SPEAKER, PulseServer
+
+T = TypeVar("T")
 
 
 def synchronous(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -44,6 +53,44 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool],
         if loop.time() > deadline:
             raise AssertionError("the screen never reached the expected state")
         await pilot.pause(0.05)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let debounce timers fire, then wait for every worker and the messages they posted."""
+    await pilot.pause(2 * ENTRY_DEBOUNCE)
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press_and_settle(pilot: Pilot[Any], *keys: str) -> None:
+    """Press the keys, then let what they started finish."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@asynccontextmanager
+async def settled_run(app: App[Any], size: tuple[int, int],
+                      message_hook: Callable[[Message], None] | None = None,
+                      ) -> AsyncIterator[Pilot[Any]]:
+    """Run the app under Pilot once what it starts on mount (loading, workers) has finished."""
+    async with app.run_test(size=size, message_hook=message_hook) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def recording_the_speaker(pulse: PulseServer,
+                                run: Callable[[LiveRecorder], Awaitable[T]]) -> T:
+    """Run `run` while the private PulseAudio virtual speaker is recorded; PortAudio is made to
+    list the devices again first, so that it sees that server."""
+    rescan()
+    recorder = LiveRecorder(pulse, f"{SPEAKER}.monitor")
+    try:
+        recorder.wait_ready()
+        return await run(recorder)
+    finally:
+        recorder.stop()
 
 
 class FakeSpeakerInfo:

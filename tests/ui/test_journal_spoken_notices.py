@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from textual.message import Message
 
-from calm_voice.audio.devices import rescan
 from calm_voice.config import Settings, load_settings
 from calm_voice.guide import load_guide
 from calm_voice.journal import JournalStore
@@ -18,9 +17,9 @@ from calm_voice.ui import messages as m
 from calm_voice.ui.app import make_app
 from calm_voice.ui.screens.journal import JournalScreen
 from tests.support.live_record import LiveRecorder
-from tests.support.pulse import SPEAKER, PulseServer
-from tests.ui.helpers import synchronous, wait_until
-from tests.ui.test_journal_screen import said, settle
+from tests.support.pulse import PulseServer
+from tests.ui.helpers import recording_the_speaker, settle, synchronous, wait_until
+from tests.ui.test_journal_screen import said
 
 pytestmark = pytest.mark.audio
 GUIDE = load_guide(default_guide_path())
@@ -68,25 +67,15 @@ def loud(samples: np.ndarray) -> bool:
 
 @synchronous
 async def test_a_journal_warning_is_said_aloud(pulse: PulseServer, tmp_path: Path) -> None:
-    rescan()
-    recorder = LiveRecorder(pulse, f"{SPEAKER}.monitor")
-    try:
-        recorder.wait_ready()
-        seen, heard = await press_play_on_the_journal(tmp_path, True, recorder)
-    finally:
-        recorder.stop()
+    _, heard = await recording_the_speaker(
+        pulse, lambda recorder: press_play_on_the_journal(tmp_path, True, recorder))
     assert loud(heard), "the warning was not heard from the speaker"
 
 
 @synchronous
 async def test_speak_notices_off_keeps_it_on_screen_only(pulse: PulseServer,
                                                          tmp_path: Path) -> None:
-    rescan()
-    recorder = LiveRecorder(pulse, f"{SPEAKER}.monitor")
-    try:
-        recorder.wait_ready()
-        seen, heard = await press_play_on_the_journal(tmp_path, False, recorder)
-    finally:
-        recorder.stop()
+    seen, heard = await recording_the_speaker(
+        pulse, lambda recorder: press_play_on_the_journal(tmp_path, False, recorder))
     assert not any(isinstance(s, m.Said) for s in seen)
     assert not loud(heard)

@@ -1,6 +1,7 @@
-"""The pure session: every command in every mode, engine events, stale events, and purity.
+"""The pure session: every command in every mode, bounds, the place kept, and purity.
 
-What was heard, typed and saved, and how the microphone listens: test_session_hearing.py."""
+What was heard, typed and saved, and how the microphone listens: test_session_hearing.py; the
+reflection flow and stale engine events: test_session_reflection.py."""
 
 from __future__ import annotations
 
@@ -9,17 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from calm_voice.events import Command, CommandKind, Final
+from calm_voice.events import Command, CommandKind
 from calm_voice.guide import load_guide
 from calm_voice.session.context import Context
 from calm_voice.session.effects import (
-    AddUtterance,
     AdjustVoice,
     Announce,
     AskPrompt,
     CloseEntry,
     Effect,
-    OpenEntry,
     PauseSpeech,
     PlayStep,
     Quit,
@@ -29,38 +28,16 @@ from calm_voice.session.effects import (
     ShowHelp,
     StopSpeech,
 )
-from calm_voice.session.inputs import (
-    Dictated,
-    Input,
-    PromptAsked,
-    SentenceStarted,
-    SilenceTimeout,
-    StepFinished,
-)
+from calm_voice.session.inputs import PromptAsked, SentenceStarted, StepFinished
 from calm_voice.session.machine import transition
 from calm_voice.session.navigation import RATE_STEP, VOLUME_STEP
 from calm_voice.session.script import HELP_TEXT, where_am_i
 from calm_voice.session.state import Mode, SessionState
+from tests.support.session_states import CTX, GUIDE, HINT, REASON_3, REPO, STATES, idle
 
-REPO = Path(__file__).resolve().parents[2]
 K = CommandKind
-GUIDE = load_guide(REPO / "content" / "guide.en.yaml")
-CTX = Context(GUIDE)
 LAST = len(GUIDE.steps) - 1
-REASON_3 = GUIDE.index_of("reason-3")
-
-# Step reason-3, two sentences in; while reflecting, an entry holds two utterances of 3 + 4 words.
-STATES = {
-    Mode.IDLE: SessionState(step=REASON_3, mode=Mode.IDLE, sentence=2),
-    Mode.PLAYING: SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=2),
-    Mode.PAUSED: SessionState(step=REASON_3, mode=Mode.PAUSED, sentence=2),
-    Mode.REFLECTING: SessionState(
-        step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0, entry_open=True,
-        entry_utterances=2, entry_words=7, utterance_words=(3, 4),
-    ),
-}
 CLOSE = [CloseEntry(2, 7)]
-HINT = "Press t to type your answer, or n when you are done."
 
 
 def closes(mode: Mode) -> list[Effect]:
@@ -112,12 +89,6 @@ def resumed(mode: Mode) -> tuple[SessionState, list[Effect]]:
     playing = replace(before, mode=Mode.PLAYING, entry_open=False, entry_utterances=0,
                       entry_words=0, utterance_words=())
     return playing, [*closes(mode), StopSpeech(), PlayStep(REASON_3, before.sentence)]
-
-
-def idle(mode: Mode, *effects: Effect, sentence: int | None = None) -> SessionState:
-    before = STATES[mode]
-    return replace(before, mode=Mode.IDLE, entry_open=False, entry_utterances=0, entry_words=0,
-                   utterance_words=(), sentence=before.sentence if sentence is None else sentence)
 
 
 def expected(mode: Mode, command: Command) -> tuple[SessionState, list[Effect]]:
@@ -338,129 +309,6 @@ def test_sentence_started_tracks_the_place_only_for_this_step() -> None:
     assert transition(state, SentenceStarted(5, 3), CTX) == (state, [])
     idle_state = replace(state, mode=Mode.IDLE)
     assert transition(idle_state, SentenceStarted(4, 3), CTX) == (idle_state, [])
-
-
-# Reflecting: the step ends, the prompt is asked, the answer is taken down.
-
-def test_step_finished_asks_the_first_prompt() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3)
-    after, effects = transition(state, StepFinished(REASON_3), CTX)
-    assert after == SessionState(step=REASON_3, mode=Mode.REFLECTING, sentence=0, prompt=0,
-                                 step_done=True, step_replaced=True)
-    assert effects == [StopSpeech(), AskPrompt(REASON_3, 0, HINT)]
-
-
-def test_step_finished_without_reflecting_goes_idle() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.PLAYING, sentence=3, reflect_after_step=False)
-    after, effects = transition(state, StepFinished(REASON_3), CTX)
-    assert after == replace(state, mode=Mode.IDLE, sentence=0, step_done=True)
-    assert effects == []
-
-
-@pytest.mark.parametrize(
-    ("state", "event"),
-    [
-        (SessionState(step=3, mode=Mode.PLAYING), StepFinished(2)),  # the step before, late
-        (SessionState(step=3, mode=Mode.PLAYING), StepFinished(4)),
-        (SessionState(step=3, mode=Mode.PAUSED), StepFinished(3)),
-        (SessionState(step=3, mode=Mode.IDLE), StepFinished(3)),
-        (STATES[Mode.REFLECTING], StepFinished(REASON_3)),
-        (SessionState(step=3, mode=Mode.REFLECTING), PromptAsked(2, 0)),
-        (SessionState(step=3, mode=Mode.REFLECTING, prompt=1), PromptAsked(3, 0)),
-        (SessionState(step=3, mode=Mode.PLAYING), PromptAsked(3, 0)),
-        (STATES[Mode.REFLECTING], PromptAsked(REASON_3, 0)),  # already open
-        (SessionState(step=3, mode=Mode.PLAYING), Dictated(Final("hello there"))),
-        (STATES[Mode.REFLECTING], Dictated(Final("   "))),
-        (SessionState(step=3, mode=Mode.PLAYING), SilenceTimeout()),
-        (SessionState(step=3, mode=Mode.IDLE), SilenceTimeout()),
-    ],
-)
-def test_stale_or_out_of_place_events_are_ignored(state: SessionState, event: Input) -> None:
-    assert transition(state, event, CTX) == (state, [])
-
-
-def test_prompt_asked_opens_an_entry_for_that_prompt() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, prompt=1)
-    after, effects = transition(state, PromptAsked(REASON_3, 1), CTX)
-    assert after == replace(state, entry_open=True)
-    assert effects == [OpenEntry("reason-3", "reason-3-balance")]
-
-
-def test_dictated_adds_utterances_and_counts_words() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
-    first = Final("he has been so quiet")
-    second = Final("  I miss him  ")
-    state, effects = transition(state, Dictated(first), CTX)
-    assert effects == [AddUtterance(first)]
-    state, effects = transition(state, Dictated(second), CTX)
-    assert effects == [AddUtterance(second)]
-    assert (state.entry_utterances, state.entry_words, state.utterance_words) == (2, 8, (5, 3))
-    assert state.mode is Mode.REFLECTING
-
-
-def test_scratch_that_takes_back_the_last_utterance_and_its_words() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
-    for text in ("one two three", "four five"):
-        state, _ = transition(state, Dictated(Final(text)), CTX)
-    state, effects = transition(state, Command(K.SCRATCH_THAT), CTX)
-    assert effects == [RemoveLastUtterance(), Announce("Taken back.")]
-    assert (state.entry_utterances, state.entry_words) == (1, 3)
-    state, _ = transition(state, Command(K.SCRATCH_THAT), CTX)
-    assert (state.entry_utterances, state.entry_words) == (0, 0)
-    state, effects = transition(state, Command(K.SCRATCH_THAT), CTX)
-    assert effects == [Announce("There is nothing to take back yet.")]
-    assert state.entry_open, "taking everything back leaves the entry open for a new answer"
-
-
-def test_finish_entry_closes_with_the_counts() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.REFLECTING, entry_open=True)
-    state, _ = transition(state, Dictated(Final("I will ask him gently")), CTX)
-    after, effects = transition(state, Command(K.FINISH_ENTRY), CTX)
-    assert effects == [CloseEntry(1, 5)]
-    assert after == SessionState(step=REASON_3, mode=Mode.IDLE, next_prompt=1)
-
-
-def test_silence_timeout_closes_the_entry_and_goes_idle() -> None:
-    after, effects = transition(STATES[Mode.REFLECTING], SilenceTimeout(), CTX)
-    assert effects == [CloseEntry(2, 7)]
-    assert after == replace(idle(Mode.REFLECTING), next_prompt=1)
-
-
-def test_silence_timeout_before_the_entry_opened_just_goes_idle() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.REFLECTING)
-    assert transition(state, SilenceTimeout(), CTX) == (
-        replace(state, mode=Mode.IDLE, next_prompt=0), [])  # the unheard question comes next
-
-
-def test_quit_while_reflecting_closes_the_entry_first() -> None:
-    after, effects = transition(STATES[Mode.REFLECTING], Command(K.QUIT), CTX)
-    assert effects == [CloseEntry(2, 7), StopSpeech(), Quit()]
-    assert not after.entry_open
-
-
-def test_reflect_cycles_through_the_prompts_of_the_step() -> None:
-    state = SessionState(step=REASON_3, mode=Mode.PLAYING)
-    asked = []
-    for _ in range(3):
-        state, effects = transition(state, Command(K.REFLECT), CTX)
-        asked.append(effects[-1])
-    assert asked == [AskPrompt(REASON_3, 0, HINT), AskPrompt(REASON_3, 1, HINT),
-                     AskPrompt(REASON_3, 0, HINT)]
-
-
-def test_a_whole_reflection_from_step_end_to_saved_entry() -> None:
-    state = SessionState(step=1, mode=Mode.PLAYING)
-    state, _ = transition(state, StepFinished(1), CTX)
-    state, effects = transition(state, PromptAsked(1, 0), CTX)
-    assert effects == [OpenEntry("reason-1", "reason-1-pressures")]
-    state, _ = transition(state, Dictated(Final("work has been hard on him")), CTX)
-    state, effects = transition(state, Command(K.NEXT), CTX)
-    assert effects == [CloseEntry(1, 6), StopSpeech(), AskPrompt(1, 1, HINT)]
-    state, effects = transition(state, PromptAsked(1, 1), CTX)
-    assert effects == [OpenEntry("reason-1", GUIDE.steps[1].prompts[1].id)]
-    state, effects = transition(state, Command(K.NEXT), CTX)
-    assert effects == [CloseEntry(0, 0), StopSpeech(), SavePosition("reason-2"), PlayStep(2, 0)]
-    assert state == SessionState(step=2, mode=Mode.PLAYING)
 
 
 def test_where_am_i_names_step_and_part() -> None:

@@ -15,6 +15,8 @@ from calm_voice.guide import Guide
 from calm_voice.runtime.loop import SessionLoop
 from calm_voice.runtime.ports import JournalPort, Sink, SpeakerPort
 from calm_voice.runtime.position import load_place
+from calm_voice.session.script import listening_on
+from calm_voice.session.spoken_words import spoken_words
 
 KEYBOARD_ONLY = "calm-voice will not read aloud for now; you can still read and use the keys."
 
@@ -98,7 +100,7 @@ def start_voice(loop: SessionLoop, settings: Settings, sink: Sink) -> None:
                        lost_audio_note=capture.lost_audio_note, remove_played=remover)
     voice.start()
     loop.attach_voice(voice, found.name)
-    sink.on_notice(f"Listening on {capture.device_name}. Say “help” to hear what you can say.",
+    sink.on_notice(listening_on(capture.device_name, spoken_words(loop.vocabulary)),
                    "information")
 
 

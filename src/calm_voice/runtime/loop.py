@@ -37,6 +37,7 @@ from calm_voice.session.inputs import (
     VoiceHeard,
 )
 from calm_voice.session.machine import transition
+from calm_voice.session.spoken_words import spoken_words
 from calm_voice.session.state import SessionState
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,10 @@ class SessionLoop:
         self._inputs: queue.Queue[Input | _AttachVoice] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._state = SessionState(step=start_step, sentence=start_sentence)
+        # The words to say are the configured language's from the start, not only once a
+        # microphone attaches: help and hints name them with keys alone too.
+        self._state = SessionState(step=start_step, sentence=start_sentence,
+                                   spoken=spoken_words(vocabulary))
         self._speech = SpeechOut(speaker, guide, self.sink, self.submit,
                                  settings.speaker.lookahead)
 

@@ -127,6 +127,13 @@ def not_understood(text: str, shown_chars: int = 40, spoken: SpokenWords = ENGLI
     return f"I didn't understand “{said}”; {ask} what you can say. It was not saved."
 
 
+def listening_on(device: str, spoken: SpokenWords = ENGLISH) -> str:
+    """Told once the microphone is open: where it listens, and how to hear what can be said."""
+    help_word = spoken.of(K.HELP)
+    ask = f"Say “{help_word}” to hear" if help_word else "Press ? to see"
+    return f"Listening on {device}. {ask} what you can say."
+
+
 def no_step(number: int, total: int) -> str:
     return f"There is no step {number}. The steps go from 1 to {total}."
 

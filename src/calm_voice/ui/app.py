@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from calm_voice.commands import load_vocabulary
 from calm_voice.config import Settings
 from calm_voice.errors import CalmVoiceError
 from calm_voice.events import Command
@@ -21,6 +22,7 @@ from calm_voice.journal import JournalStore
 from calm_voice.runtime.ports import Sink, SpeakerPort
 from calm_voice.runtime.position import load_place
 from calm_voice.session.inputs import Input, NoticeToSay, TypedAnswer
+from calm_voice.session.spoken_words import SpokenWords, spoken_words
 from calm_voice.session.state import Listening, SessionState
 from calm_voice.ui.bridge import UiBridge
 from calm_voice.ui.keys import KEYS, voice_for
@@ -61,6 +63,15 @@ def model_status(settings: Settings) -> tuple[str, str]:
         return wanted_model_name(settings), "not installed"
 
 
+def configured_words(settings: Settings) -> SpokenWords:
+    """The command words of the configured language, so help and the palette name them before
+    the session loop is ready; English when the commands cannot be read (starting says why)."""
+    try:
+        return spoken_words(load_vocabulary(settings.recognizer.language))
+    except CalmVoiceError:
+        return SpokenWords()
+
+
 class ModelStatus(Message):
     def __init__(self, name: str, state: str) -> None:
         super().__init__()
@@ -94,7 +105,8 @@ class CalmVoiceApp(App[None]):
         self.closing = threading.Event()
         self.model = ""
         self.model_state = ""
-        self.main = MainScreen(guide, SessionState(step=start_step, sentence=start_sentence), self)
+        self.main = MainScreen(guide, SessionState(step=start_step, sentence=start_sentence,
+                                                   spoken=configured_words(settings)), self)
         self.bridge = UiBridge(self.main.post_message, clock)
 
     async def on_mount(self) -> None:
