@@ -85,6 +85,8 @@ class Bench:
         self.words = {w: espeak(w, folder / f"{w}.wav") for w in words.values()}
         self.step = 1
         self.misses: list[str] = []
+        self.heard_after: list[float] = []
+        """For each command obeyed by voice: end of its sound → the session's "heard:" line."""
 
     def quiet(self) -> None:
         self.speaker.wait_quiet(self.speaker.mark(), 0.6, timeout=60)
@@ -135,6 +137,8 @@ class Bench:
         self.speaker.wait_loud(mark, 0.05)
         span = self.speaker.loud_times(mark)
         assert span is not None
+        if by_voice:
+            self.note_heard(line, ended)
         return span[0] - ended
 
     def missed(self, word: str, line: int) -> None:
@@ -180,7 +184,15 @@ class Bench:
         self.speaker.wait_quiet(mark, 0.6)
         span = self.speaker.loud_times(mark)
         assert span is not None
+        if by_voice:
+            self.note_heard(line, ended)
         return span[1] - ended
+
+    def note_heard(self, line: int, ended: float) -> None:
+        """When the recogniser's Final reached the session, against the end of the sound: the
+        rest of the person's wait is the session acting and the speaker changing."""
+        heard = self.run.wait_for("heard: ", timeout=5, after=line)
+        self.heard_after.append(self.run.times[heard] - ended)
 
     def close(self) -> None:
         self.speaker.stop()
@@ -206,6 +218,7 @@ def main() -> None:
     kinds = ("next by voice", "next by key", "stop by voice", "stop by key")
     results = {arm: {k: [] for k in kinds} for arm in args.arms}
     misses: dict[str, list[str]] = {arm: [] for arm in args.arms}
+    heard: dict[str, list[float]] = {arm: [] for arm in args.arms}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         pulse = start_pulse(folder / "pulse")
@@ -231,12 +244,14 @@ def main() -> None:
                         if bench is not None:
                             bench.close()
                             misses[arm] += bench.misses
+                            heard[arm] += bench.heard_after
                         run.quit()
         finally:
             pulse.stop()
     for arm in args.arms:
         for name, values in results[arm].items():
             print(f"{arm:16} {name:14} {stats(values)}")
+        print(f"{arm:16} {'sound end → heard':14} {stats(heard[arm])}")
         for miss in misses[arm]:
             print(f"{arm:16} missed {miss}")
     said = WORDS[args.commands]

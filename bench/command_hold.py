@@ -1,6 +1,6 @@
 """How soon a spoken command can be acted on, and what acting early costs.
 
-Each Korean command word, in several espeak-ng voices, is fed (20 ms blocks, as capture delivers
+Each Korean command phrase, in several espeak-ng voices, is fed (20 ms blocks, as capture delivers
 it) into the real Recognizer with the real Vosk Korean model in command mode, once per
 command_hold setting. Measured in audio time: end of the word's sound (its last loud sample) →
 the Final coming out. Counted: runs whose Finals are exactly the spoken word (right), runs with
@@ -10,7 +10,10 @@ Finals it would ignore as unsure (false rejects) and wrong ones it would act on 
 accepts), with the 5th percentile of that confidence. Baseline in the same run: hold 0, i.e.
 Vosk's own endpoint (0.5 s trailing silence).
 
-    python bench/command_hold.py [--holds 0,0.1,0.15,0.2,0.3]
+The words are the shipped Korean commands (every phrase); `--commands tests` says the tests'
+nine short words, as runs before 2026-12-04 did.
+
+    python bench/command_hold.py [--holds 0,0.1,0.15,0.2,0.3] [--commands shipped|tests]
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.speech import RATE, silence, spoken  # noqa: E402
-from tests.support.vocabulary import use_test_commands  # noqa: E402
+from tests.support.vocabulary import (  # noqa: E402
+    add_commands_option,
+    apply_commands_option,
+)
 
 from calm_voice.commands import load_vocabulary  # noqa: E402
 from calm_voice.events import Final  # noqa: E402
 from calm_voice.session.context import MIN_COMMAND_CONFIDENCE  # noqa: E402
 from calm_voice.speech.endpoint import model_view  # noqa: E402
 from calm_voice.speech.recognizer import Recognizer, load_model  # noqa: E402
-
-use_test_commands()  # the Korean words this bench says are the tests' own
 
 VOICES = ("ko", "ko+f3", "ko+m3", "ko+f5", "ko+m7")
 BLOCK = RATE * 2 // 50
@@ -73,7 +77,9 @@ def least_confidence(final: Final) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--holds", default="0,0.1,0.15,0.2,0.3")
+    add_commands_option(parser)
     args = parser.parse_args()
+    apply_commands_option(args)
     holds = [float(h) for h in args.holds.split(",")]
     vocabulary = load_vocabulary("ko")
     grammar = vocabulary.grammar()
