@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, RadioSet
 
-from calm_voice.guide import load_guide
+from calm_voice.guide import Guide, load_guide
 from calm_voice.journal.export_choice import CHOICE_FILE
 from calm_voice.paths import default_guide_path
 from calm_voice.ui.screens.journal_messages import Done
@@ -38,13 +38,18 @@ def data(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def journal_of_sayings(data: Path) -> JournalApp:
-    """The journal screen on a journal file that holds SAYINGS."""
+def seed_sayings(data: Path, guide: Guide) -> None:
+    """A journal file that holds SAYINGS, under `guide`."""
     with factory_for(data)() as store:
         for step, prompt, text in SAYINGS:
-            entry = store.open_entry(GUIDE.id, step, prompt, "en", "m")
+            entry = store.open_entry(guide.id, step, prompt, "en", "m")
             store.add_utterance(entry, said(text))
             store.close_entry(entry)
+
+
+def journal_of_sayings(data: Path) -> JournalApp:
+    """The journal screen on a journal file that holds SAYINGS."""
+    seed_sayings(data, GUIDE)
     return JournalApp(factory_for(data), GUIDE)
 
 
