@@ -40,8 +40,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -141,11 +141,32 @@ def obeyed(finals: list[Final], word: str, span: tuple[float, float], mic: np.nd
     return heard, hit, others
 
 
-def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str],
-           folder: Path, model: object, vocabulary: Vocabulary,
-           settings: RecognizerSettings) -> dict[str, dict[str, list[float]]]:
+@dataclass(frozen=True)
+class Trial:
+    """A command said over a stretch of the guide's echo."""
+    word: str
+    played: np.ndarray
+    """What the speaker played, LEAD_S before the command's stretch and 3 s of it."""
+    mic: np.ndarray
+    """The microphone: the echo with the person mixed in, at the person's ordinary level."""
+    alone: np.ndarray
+    """The person's voice exactly as mixed in, with silence around it and no echo."""
+    span: tuple[float, float]
+    """The command's start and end in `mic`, seconds."""
+    harsh: bool
+    ser: float
+    guide: str
+
+    @property
+    def condition(self) -> str:
+        return f"{'harsh' if self.harsh else 'realistic'} {self.ser:+.0f} dB"
+
+
+def make_trials(count: int, seed: int, readings: dict[str, Reading], words: list[str],
+                folder: Path) -> Iterator[Trial]:
+    """Every guide and room in turn, each speech-to-echo ratio in turn; the word, voice,
+    stretch of the guide, room and moment drawn from `seed`."""
     rng = np.random.default_rng(seed)
-    table: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0] * 6))
     lead = int(LEAD_S * RATE)
     for trial in range(count):
         name = list(readings)[trial % len(readings)]
@@ -162,27 +183,40 @@ def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str]
         at = lead + int(rng.uniform(0.0, 1.0) * RATE)
         mic = echo_rig.mix(echo, command, at, ser)
         # The person talks at an ordinary level; the echo is louder or quieter than that.
-        voice = mic[at:at + command.size] - echo[at:at + command.size]
-        gain = VOICE_LEVEL / max(echo_rig.speech_level(voice), 1e-9)
+        person = mic[at:at + command.size] - echo[at:at + command.size]
+        gain = VOICE_LEVEL / max(echo_rig.speech_level(person), 1e-9)
         mic *= gain
-        span = (at / RATE, (at + command.size) / RATE)
-        alone = np.concatenate([silence(1.0), voice * gain, silence(1.5)])
-        ceiling, _ = stream(model, vocabulary, alone.astype(np.float64), None, settings)
-        condition = f"{'harsh' if harsh else 'realistic'} {ser:+.0f} dB"
+        alone = np.concatenate([silence(1.0), person * gain, silence(1.5)])
+        yield Trial(word, played, mic, alone.astype(np.float64),
+                    (at / RATE, (at + command.size) / RATE), harsh, ser, name)
+
+
+def listen_from() -> int:
+    """Where in a trial's microphone the recogniser starts listening."""
+    return int((LEAD_S - LISTEN_S) * RATE)
+
+
+def trials(count: int, seed: int, readings: dict[str, Reading], words: list[str],
+           folder: Path, model: object, vocabulary: Vocabulary,
+           settings: RecognizerSettings) -> dict[str, dict[str, list[float]]]:
+    table: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0] * 6))
+    for index, trial in enumerate(make_trials(count, seed, readings, words, folder)):
+        word, mic, played, span = trial.word, trial.mic, trial.played, trial.span
+        ceiling, _ = stream(model, vocabulary, trial.alone, None, settings)
+        condition = trial.condition
         table["voice alone"][condition][0] += 1
         table["voice alone"][condition][1] += int([f.text for f in ceiling] == [word])
         for label, reference in paths(played):
-            finals, _ = stream(model, vocabulary, mic, reference, settings,
-                               lead - int(LISTEN_S * RATE), CANCELLERS.get(label,
-                                                                StreamingEchoCanceller))
+            finals, _ = stream(model, vocabulary, mic, reference, settings, listen_from(),
+                               CANCELLERS.get(label, StreamingEchoCanceller))
             heard, hit, others = obeyed(finals, word, span, mic, played)
             row = table[label][condition]
             row[0] += 1
             row[1] += int(hit)
             row[2] += others
             row[3] += int(heard)
-        if trial % 20 == 19:
-            print(f"  {trial + 1}/{count} trials", file=sys.stderr)
+        if index % 20 == 19:
+            print(f"  {index + 1}/{count} trials", file=sys.stderr)
     return table
 
 
