@@ -25,6 +25,7 @@ from calm_voice.commands import load_vocabulary
 from calm_voice.events import Final
 from calm_voice.speech.recognizer import Recognizer, load_model, transcribe_file, transcribe_pcm
 from tests.support.pulse import PulseServer
+from tests.support.speech import with_noise_floor
 
 pytestmark = [pytest.mark.audio, pytest.mark.vosk]
 
@@ -42,8 +43,9 @@ def korean() -> tuple[Any, tuple[str, ...]]:
 
 
 def espeak_words(words: list[str], folder: Path) -> Path:
-    """The words with 1.5 s pauses, one 16 kHz WAV file. It starts with 1 s of silence: Vosk
-    may drop a first word that comes too soon after the stream starts."""
+    """The words with 1.5 s pauses, one 16 kHz WAV file, over a real microphone's faint noise
+    floor (exact digital silence makes Vosk's first word a random draw). It starts with 1 s of
+    quiet: Vosk may drop a first word that comes too soon after the stream starts."""
     silence = np.zeros(int(1.5 * RATE), dtype=np.int16)
     parts = [silence[:RATE]]
     for i, word in enumerate(words):
@@ -52,7 +54,7 @@ def espeak_words(words: list[str], folder: Path) -> Path:
                        capture_output=True, timeout=30)
         parts += [np.frombuffer(read_for_recognizer(wav), dtype=np.int16), silence]
     out = folder / "words.wav"
-    write_wav(out, np.concatenate(parts), RATE)
+    write_wav(out, with_noise_floor(np.concatenate(parts)), RATE)
     return out
 
 

@@ -23,7 +23,7 @@ from calm_voice.errors import AudioDeviceError
 from calm_voice.events import Final
 from calm_voice.speech.recognizer import Recognizer, load_model
 from tests.support.pulse import PulseServer
-from tests.support.speech import save, sequence
+from tests.support.speech import save, sequence, with_noise_floor
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -63,7 +63,7 @@ def test_a_48k_device_is_resampled_and_heard(mic: PulseServer, tmp_path: Path,
                                              korean_model_path: Path) -> None:
     # A long lead: a new 48 kHz stream on the null sink's monitor can drop its first second.
     samples, _ = sequence(["다시", "멈춰"], tmp_path, gap=1.5, lead=1.5)
-    wav = save(samples, tmp_path / "words.wav")
+    wav = save(with_noise_floor(samples), tmp_path / "words.wav")
     recognizer = Recognizer(load_model(korean_model_path), load_vocabulary("ko").grammar())
     capture = Capture(None, 20, device_rate=48000)
     assert capture.device_rate == 48000

@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from calm_voice.commands import UNKNOWN_WORD, can_grow
 from calm_voice.errors import ModelError
 from calm_voice.events import Final, Partial, Word
@@ -27,14 +25,6 @@ _REQUIRED = ("am/final.mdl", "conf/model.conf")
 _GRAPHS = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 DEFAULT_HOLD = 0.2  # seconds; see RecognizerSettings.command_hold and bench/command_hold.py
 DEFAULT_COMMAND_ENDPOINT = 0.35
-HISS_LEVEL = 8.0
-"""Standard deviation, in int16 steps (about -78 dBFS), of the faint fixed hiss added to
-everything Vosk hears. Exact digital silence (a muted or virtual microphone, padding) leaves
-Kaldi's feature dither, which it draws at random, as the only signal: the word after it was
-then heard or lost by chance (the capture test lost its first word about 1 run in 20 under load;
-decoding those same bytes again lost it 10 times in 12). With this hiss it is heard 12 of 12,
-and every real microphone's own noise is far louder."""
-_HISS = np.round(np.random.default_rng(0).normal(0.0, HISS_LEVEL, RATE)).astype(np.int32)
 _FIX = ("Download it again with: calm-voice models download NAME "
         "(calm-voice models list shows the names).")
 
@@ -121,16 +111,6 @@ def to_final(result: dict[str, Any], shift: float = 0.0) -> Final | None:
     start = words[0].start if words else 0.0
     end = words[-1].end if words else 0.0
     return Final(text=text, words=words, start=start, end=end)
-
-
-def _with_hiss(chunk: bytes, at: int) -> bytes:
-    """The chunk with HISS_LEVEL hiss added; the same hiss for the same stream position, so a
-    recording decodes the same every time."""
-    whole = len(chunk) - len(chunk) % 2
-    samples = np.frombuffer(chunk[:whole], dtype=np.int16).astype(np.int32)
-    index = (np.arange(samples.size) + at) % _HISS.size
-    hissed = np.clip(samples + _HISS[index], -32768, 32767).astype(np.int16).tobytes()
-    return hissed + chunk[whole:]
 
 
 class _Stream:
@@ -251,7 +231,6 @@ class Recognizer:
         return out
 
     def _feed(self, chunk: bytes) -> list[Partial | Final]:
-        chunk = _with_hiss(chunk, self._total // 2)
         stream = self._current
         stream.fed += len(chunk)
         self._total += len(chunk)
